@@ -1,0 +1,31 @@
+# sphinx-entrydoc: the two commands of the README are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SPHINXOPTS ?=
+SPHINXDIRS ?= .
+O ?= _build
+STAMP := $(VENV)/.installed
+
+.PHONY: demo setup test lint-examples htmldocs clean
+
+demo: setup
+	@echo "== example_docs/core-api (correct pages: no findings expected) =="
+	$(BIN)/sphinx-entrydoc lint --profile review example_docs/core-api
+	@echo "== example_docs/review (a flawed draft: findings expected) =="
+	@$(BIN)/sphinx-entrydoc lint --profile review example_docs/review; \
+	  status=$$?; if [ $$status -gt 1 ]; then exit $$status; fi
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: setup
+	$(BIN)/python -m pytest -q tests
+
+clean:
+	rm -rf $(VENV) $(O) .pytest_cache *.egg-info

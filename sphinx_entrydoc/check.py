@@ -1,0 +1,81 @@
+"""The core function every front end calls: read -> extract -> normalise ->
+compile -> check -> findings."""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+from docutils import nodes
+
+from . import rules
+from .compile import compile_snippet
+from .config import Config
+from .context import Context
+from .errors import LibclangMissing
+from .extract import Document, extract
+from .findings import Finding
+from .normalise import normalise
+from .read import Source
+from .rst import parse_rst
+from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review
+from .stubs import load_api
+
+# The order in which families run: later ones use what earlier ones learnt
+# (compile classifies placeholders and typos before flow and prose use them).
+PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, review)
+
+
+def check_source(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> List[Finding]:
+    """Check one document.  ``doctree`` is Sphinx's, when there is one; the
+    CLI lets plain docutils parse the text."""
+    findings, _ = check_document(source, config, doctree)
+    return findings
+
+
+def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
+                   ) -> Tuple[List[Finding], Document]:
+    if doctree is None:
+        doctree = parse_rst(source.text, source.path)
+    document = extract(source, doctree, config.literal_language)
+    config = _with_overrides(config, document)
+    normalised = [normalise(s) for s in document.c_snippets]
+    try:
+        api = load_api(config.stub_dirs) if normalised or document.paragraphs else None
+    except LibclangMissing:
+        if not config.allow_missing_libclang:
+            raise
+        api = None
+    compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
+    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
+    ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
+    for family in PIPELINE:
+        if api is None and family not in (markup, review):
+            continue
+        family.check(ctx)
+    rules.load_all()
+    kept = set()
+    for finding in ctx.findings:
+        declared = rules.REGISTRY[finding.code]
+        if not config.wants(finding.code, declared.profile):
+            continue
+        if document.suppressed(finding.code, finding.line):
+            continue
+        kept.add(finding)
+    return sorted(kept), document
+
+
+def _with_overrides(config: Config, document: Document) -> Config:
+    """Apply a document's own ``.. entrydoc::`` options."""
+    import dataclasses
+    options = document.overrides
+    if not options:
+        return config
+    changes = {}
+    if options.get("profile"):
+        changes["profile"] = options["profile"]
+    if options.get("literal-language"):
+        changes["literal_language"] = options["literal-language"]
+    if options.get("ignore"):
+        changes["ignore"] = config.ignore + tuple(c.strip() for c in options["ignore"].replace(",", " ").split())
+    if options.get("select"):
+        changes["select"] = tuple(c.strip() for c in options["select"].replace(",", " ").split())
+    return dataclasses.replace(config, **changes) if changes else config

@@ -1,0 +1,38 @@
+"""The one place that loads libclang, so a missing or broken library is one
+clear message (exit status 2 in the CLI, one warning in Sphinx)."""
+from __future__ import annotations
+
+import functools
+
+from .errors import LibclangMissing
+
+INSTALL_HINT = "install it with: pip install libclang"
+
+# The snippets are C as the kernel writes it; standard headers are off and
+# the include path is the stub directories only (see compile.py).
+BASE_ARGS = ("-x", "c", "-std=gnu11", "-nostdinc", "-ffreestanding", "-fno-color-diagnostics",
+             "-Wall", "-Wno-unused-variable", "-Wno-unused-but-set-variable", "-Wno-unused-value",
+             "-Wno-unused-label", "-Wno-unused-function", "-Wimplicit-function-declaration",
+             "-Wno-error=implicit-function-declaration", "-Wno-error=int-conversion",
+             "-Wno-error=incompatible-pointer-types", "-ferror-limit=0")
+
+
+@functools.lru_cache(maxsize=None)
+def cindex():
+    """The ``clang.cindex`` module with a working library, or LibclangMissing."""
+    try:
+        import clang.cindex as module
+    except ImportError:
+        raise LibclangMissing("libclang's Python bindings are missing (module clang.cindex); "
+                              + INSTALL_HINT)
+    try:
+        module.Index.create()
+    except Exception as exc:  # the bindings raise LibclangError, or OSError from ctypes
+        raise LibclangMissing(f"libclang could not be loaded ({str(exc).splitlines()[0]}); "
+                              + INSTALL_HINT)
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def index():
+    return cindex().Index.create()

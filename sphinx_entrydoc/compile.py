@@ -1,0 +1,323 @@
+"""Step 4 of the pipeline: compile a normalised snippet with libclang.
+
+The snippet is parsed as its own translation unit against the stub headers
+(standard includes off, include path = stub directories).  Two pieces of
+documentation pseudo-code are handled here because they need the compiler's
+view: a snippet of bare statements is wrapped in a function, and locals
+that are assigned without a declaration get one, typed from the function
+they are assigned from.  Both additions sit where no original token is (an
+extra first line; the end of the line of the function's opening brace), so
+every diagnostic in original text maps back exactly, and any diagnostic in
+added text is the duplicate of one in the original and is dropped.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Dict, List, Optional, Set, Tuple
+
+from .clang import cindex, index
+from .normalise import ArrowNote, Normalised
+from .stubs import Api, ApiFunction
+
+SNIPPET_FILE = "<entrydoc-snippet>.c"
+WRAPPER = "void __entrydoc_snippet(void) {"
+
+_UNDECLARED_CALL = re.compile(r"^call to undeclared (?:library )?function '(\w+)'")
+_UNDECLARED_NAME = re.compile(r"^use of undeclared identifier '(\w+)'$")
+_ARGUMENTS = re.compile(r"arguments? (?:to function call|provided to function-like macro)|"
+                        r"to parameter of|passing .* to parameter")
+_TYPE_COMPLAINT = re.compile(r"incompatible|to parameter of|conversion|assigning to|initializing")
+_REPORTED_WARNINGS = {"-Wincompatible-pointer-types", "-Wint-conversion", "-Wreturn-type",
+                      "-Wint-to-pointer-cast", "-Wpointer-to-int-cast",
+                      "-Wincompatible-function-pointer-types", "-Wparentheses",
+                      "-Wimplicit-int"}
+
+
+@dataclasses.dataclass
+class Call:
+    name: str
+    line: int               # 0-based snippet line
+    column: int             # 0-based column in the snippet line
+    cursor: object
+    callee: Optional[ApiFunction]
+    placeholder: bool
+    arrow: Optional[ArrowNote]
+    defined_in_snippet: bool = False
+    intended: Optional[ApiFunction] = None   # for a typo: the function it was meant to call
+    recovered: bool = False   # clang kept only a recovery expression (bad arguments)
+
+    @property
+    def function(self) -> Optional[ApiFunction]:
+        """The stub function this call stands for, typo or not."""
+        return self.callee or self.intended
+
+
+@dataclasses.dataclass
+class Diagnostic:
+    kind: str               # "arguments", "error", "warning"
+    line: int
+    column: int
+    message: str
+    callee: Optional[ApiFunction] = None
+
+
+@dataclasses.dataclass
+class Compiled:
+    normalised: Normalised
+    tu: object
+    line_offset: int
+    functions: List[object]               # function definitions of the snippet
+    calls: List[Call]
+    undeclared_calls: Dict[str, List[Tuple[int, int]]]   # name -> positions
+    diagnostics: List[Diagnostic]
+    declared_locals: Dict[str, str]       # name -> the type given to it
+
+    @property
+    def snippet(self):
+        return self.normalised.snippet
+
+    def where(self, location) -> Optional[Tuple[int, int]]:
+        """0-based (snippet line, column) of a clang location, None outside the original text."""
+        if location.file is None or location.file.name != SNIPPET_FILE:
+            return None
+        return _to_snippet(self.normalised.code_lines, self.line_offset, location.line, location.column)
+
+    def position(self, location) -> Optional[Tuple[int, int]]:
+        """(file line, 1-based file column) of a clang location."""
+        where = self.where(location)
+        return None if where is None else self.snippet.position(*where)
+
+
+def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Optional[Tuple[int, int]]:
+    index0 = line - 1 - offset
+    if not 0 <= index0 < len(lines):
+        return None
+    text = lines[index0]
+    col0 = len(text.encode("utf-8")[: column - 1].decode("utf-8", errors="ignore"))
+    if col0 > len(text):
+        return None
+    return index0, col0
+
+
+def _parse(code: str, api: Api):
+    ci = cindex()
+    return index().parse(SNIPPET_FILE, args=api.compile_args, unsaved_files=[(SNIPPET_FILE, code)],
+                         options=ci.TranslationUnit.PARSE_NONE)
+
+
+def _errors(tu) -> int:
+    return sum(1 for d in tu.diagnostics if d.severity >= cindex().Diagnostic.Error
+               and not _UNDECLARED_CALL.match(d.spelling))
+
+
+def _definitions(tu) -> List[object]:
+    ci = cindex()
+    return [c for c in tu.cursor.get_children()
+            if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()
+            and c.location.file is not None and c.location.file.name == SNIPPET_FILE]
+
+
+def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
+    code = normalised.code
+    lines = normalised.code_lines
+    offset = 0
+    tu = _parse(code, api)
+    if not _definitions(tu) and (_errors(tu) or any(
+            "type specifier missing" in d.spelling for d in tu.diagnostics)):
+        # Bare statements: a fragment of some function, so wrap it in one.
+        code = WRAPPER + "\n" + code + "}\n"
+        tu, offset = _parse(code, api), 1
+    declared: Dict[str, str] = {}
+    missing = _assigned_undeclared(tu, lines, offset, fragment=offset == 1)
+    if missing:
+        code, declared = _declare_locals(tu, code, lines, offset, missing, api)
+        tu = _parse(code, api)
+    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared)
+    _collect(compiled, api)
+    return compiled
+
+
+def _assigned_undeclared(tu, lines: List[str], offset: int, fragment: bool) -> Dict[str, Tuple[int, int]]:
+    """Identifiers used undeclared as the target of a plain assignment, and,
+    in a fragment of a function, those passed as arguments (the parameters
+    and locals of the function the fragment comes from)."""
+    found: Dict[str, Tuple[int, int]] = {}
+    for diag in tu.diagnostics:
+        match = _UNDECLARED_NAME.match(diag.spelling)
+        if not match or diag.location.file is None or diag.location.file.name != SNIPPET_FILE:
+            continue
+        where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
+        if where is None:
+            continue
+        name = match.group(1)
+        rest = lines[where[0]][where[1]:]
+        if name in found:
+            continue
+        if re.match(re.escape(name) + r"\s*=(?!=)", rest) or (fragment and _argument_of(lines[where[0]], where[1])):
+            found[name] = (diag.location.line, diag.location.column)
+    return found
+
+
+def _argument_of(line: str, col0: int) -> Optional[Tuple[str, int]]:
+    """(function, argument index) when column ``col0`` of ``line`` is an argument of a call."""
+    depth, commas = 0, 0
+    for index in range(col0 - 1, -1, -1):
+        char = line[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                match = re.search(r"([A-Za-z_]\w*)\s*$", line[:index])
+                return (match.group(1), commas) if match else None
+            depth -= 1
+        elif char == "," and depth == 0:
+            commas += 1
+    return None
+
+
+def _declare_locals(tu, code: str, lines: List[str], offset: int,
+                    missing: Dict[str, Tuple[int, int]], api: Api):
+    """Give each undeclared local a declaration at the top of its function,
+    typed by the function whose result it is assigned (``long`` otherwise)."""
+    ci = cindex()
+    code_lines = code.split("\n")
+    declared: Dict[str, str] = {}
+    additions: Dict[int, List[str]] = {}
+    bodies = []
+    for function in _definitions(tu):
+        for child in function.get_children():
+            if child.kind == ci.CursorKind.COMPOUND_STMT:
+                bodies.append(child.extent)
+    for name, (line, column) in missing.items():
+        body = next((e for e in bodies if e.start.line <= line <= e.end.line), None)
+        if body is None:
+            continue
+        text = lines[line - 1 - offset]
+        col0 = _to_snippet(lines, offset, line, column)[1]
+        rhs = re.match(re.escape(name) + r"\s*=\s*([A-Za-z_]\w*)\s*\(", text[col0:])
+        argument = _argument_of(text, col0)
+        ctype = ""
+        if rhs and rhs.group(1) in api.functions and api.functions[rhs.group(1)].result != "void":
+            ctype = api.functions[rhs.group(1)].result
+        elif argument and argument[0] in api.functions and argument[1] < len(api.functions[argument[0]].params):
+            ctype = api.functions[argument[0]].params[argument[1]][0]
+        declared[name] = ctype
+        ctype = ctype or "long"
+        additions.setdefault(body.start.line - 1, []).append(f" {ctype} {name};")
+    for index0, decls in additions.items():
+        code_lines[index0] += "".join(decls)
+    return "\n".join(code_lines), declared
+
+
+def _collect(compiled: Compiled, api: Api) -> None:
+    ci = cindex()
+    tu = compiled.tu
+    arrows = compiled.normalised.arrows
+    defined = {f.spelling for f in compiled.functions}
+    untyped = {n for n, t in compiled.declared_locals.items() if not t}
+    for diag in tu.diagnostics:
+        where = compiled.where(diag.location)
+        if where is None:
+            continue
+        match = _UNDECLARED_CALL.match(diag.spelling)
+        if match:
+            compiled.undeclared_calls.setdefault(match.group(1), []).append(where)
+            continue
+    placeholders = set(compiled.undeclared_calls) - defined
+    placeholder_extents = []
+    untyped_refs = []
+    for cursor, parent in _walk(tu.cursor, None):
+        if cursor.location.file is None or cursor.location.file.name != SNIPPET_FILE:
+            continue
+        recovered = _recovered_call(cursor, parent, ci)
+        if (cursor.kind == ci.CursorKind.CALL_EXPR and cursor.spelling) or recovered:
+            where = compiled.where(cursor.location)
+            if where is None:
+                continue
+            name = recovered or cursor.spelling
+            callee = api.functions.get(name) if name not in defined else None
+            call = Call(name=name, line=where[0], column=where[1], cursor=cursor, callee=callee,
+                        placeholder=name in placeholders, arrow=arrows.get(where[0]),
+                        defined_in_snippet=name in defined, recovered=bool(recovered))
+            compiled.calls.append(call)
+            if call.placeholder:
+                placeholder_extents.append(cursor.extent)
+        elif cursor.kind == ci.CursorKind.DECL_REF_EXPR and cursor.spelling in untyped:
+            untyped_refs.append(cursor.extent)
+    for diag in tu.diagnostics:
+        where = compiled.where(diag.location)
+        if where is None or _UNDECLARED_CALL.match(diag.spelling):
+            continue
+        if diag.severity < ci.Diagnostic.Warning:
+            continue
+        # A placeholder's type is unknown (it may be a macro): what the
+        # compiler says about using its result says nothing about the document.
+        if _touches(diag, placeholder_extents):
+            continue
+        if _TYPE_COMPLAINT.search(diag.spelling) and _touches(diag, untyped_refs):
+            continue
+        callee = _callee_at(compiled, diag.location)
+        if diag.severity >= ci.Diagnostic.Error:
+            kind = "arguments" if _ARGUMENTS.search(diag.spelling) else "error"
+        elif diag.option in _REPORTED_WARNINGS:
+            kind = "arguments" if _ARGUMENTS.search(diag.spelling) and callee else "warning"
+        else:
+            continue
+        line0, col0 = where
+        if kind == "arguments" and callee is not None and "arguments" in diag.spelling:
+            # Wrong argument count: the offending token is the call itself.
+            line0, col0 = callee[1], callee[2]
+        compiled.diagnostics.append(Diagnostic(kind, line0, col0, diag.spelling,
+                                               callee[0] if callee else None))
+
+
+def _walk(cursor, parent):
+    yield cursor, parent
+    for child in cursor.get_children():
+        yield from _walk(child, cursor)
+
+
+def _recovered_call(cursor, parent, ci) -> Optional[str]:
+    """The callee's name when clang kept a call with bad arguments only as a
+    recovery expression (an unexposed expression: callee reference, arguments)."""
+    if cursor.kind != ci.CursorKind.UNEXPOSED_EXPR or parent is None \
+            or parent.kind == ci.CursorKind.CALL_EXPR:
+        return None
+    children = list(cursor.get_children())
+    if not children or children[0].kind != ci.CursorKind.DECL_REF_EXPR:
+        return None
+    referenced = children[0].referenced
+    if referenced is None or referenced.kind != ci.CursorKind.FUNCTION_DECL:
+        return None
+    tokens = [t.spelling for t in cursor.get_tokens()]
+    if len(tokens) < 2 or tokens[0] != children[0].spelling or tokens[1] != "(":
+        return None
+    return children[0].spelling
+
+
+def _touches(diag, extents) -> bool:
+    spots = [(diag.location.line, diag.location.column)]
+    for r in diag.ranges:
+        if r.start.file is not None and r.start.file.name == SNIPPET_FILE:
+            spots += [(r.start.line, r.start.column), (r.end.line, r.end.column)]
+    for extent in extents:
+        start = (extent.start.line, extent.start.column)
+        end = (extent.end.line, extent.end.column)
+        if any(start <= spot <= end for spot in spots):
+            return True
+    return False
+
+
+def _callee_at(compiled: Compiled, location):
+    """The innermost call to a stub function whose extent holds ``location``."""
+    best = None
+    spot = (location.line, location.column)
+    for call in compiled.calls:
+        if call.callee is None and not call.defined_in_snippet:
+            continue
+        extent = call.cursor.extent
+        if (extent.start.line, extent.start.column) <= spot <= (extent.end.line, extent.end.column):
+            if best is None or (extent.start.line, extent.start.column) >= best[3]:
+                best = (call.callee, call.line, call.column, (extent.start.line, extent.start.column))
+    return best

@@ -1,0 +1,73 @@
+"""Settings shared by the CLI (pyproject.toml, command line) and Sphinx (conf.py)."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, Tuple
+
+from .errors import InputError
+
+PROFILES = ("default", "review")
+LITERAL_LANGUAGES = ("auto", "c", "none")
+
+# Default vocabulary mapping the words of an ordering list to state keys.
+# Keys are those of the stubs' ENTRYDOC_ORDER annotations.
+DEFAULT_VOCABULARY: Dict[str, str] = {
+    "lockdep": "lockdep",
+    "rcu": "rcu",
+    "rcu / context tracking": "rcu",
+    "context tracking": "rcu",
+    "preemption counter": "preempt",
+    "preemption count": "preempt",
+    "preempt count": "preempt",
+    "tracing": "tracing",
+    "time accounting": "time",
+    "nohz tick state": "tick",
+    "tick": "tick",
+    "soft interrupts": "softirq",
+}
+
+DEFAULT_FILLER_WORDS = ("obviously", "simply", "just", "clearly", "of course")
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    stub_dirs: Tuple[str, ...] = ()
+    profile: str = "default"
+    select: Tuple[str, ...] = ()
+    ignore: Tuple[str, ...] = ()
+    literal_language: str = "auto"
+    vocabulary: Tuple[Tuple[str, str], ...] = ()
+    known_symbols: Tuple[str, ...] = ()
+    filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
+    srctree: str = ""
+    # Sphinx keeps building without libclang (one warning, non-compile checks
+    # only); the CLI stops with one line instead.
+    allow_missing_libclang: bool = False
+
+    def __post_init__(self):
+        _choice("profile", self.profile, PROFILES)
+        _choice("literal_language", self.literal_language, LITERAL_LANGUAGES)
+
+    @property
+    def order_vocabulary(self) -> Dict[str, str]:
+        vocabulary = dict(DEFAULT_VOCABULARY)
+        vocabulary.update((k.lower().strip(), v) for k, v in self.vocabulary)
+        return vocabulary
+
+    def wants(self, code: str, profile_of_rule: str) -> bool:
+        from .rules import matches
+        if profile_of_rule == "review" and self.profile != "review":
+            return bool(self.select) and matches(code, self.select)
+        if self.select and not matches(code, self.select):
+            return False
+        return not matches(code, self.ignore)
+
+    def key(self) -> str:
+        """A stable text naming every setting (part of cache keys)."""
+        return repr(dataclasses.astuple(self))
+
+
+def _choice(key: str, value: str, allowed) -> None:
+    if value not in allowed:
+        raise InputError(f"invalid value {value!r} for {key}: allowed values are "
+                         + ", ".join(allowed))

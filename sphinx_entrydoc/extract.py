@@ -1,0 +1,302 @@
+"""Step 2 of the pipeline: from a parsed doctree to located snippets and prose.
+
+The same walk serves both front ends: the CLI parses with plain docutils
+(:func:`parse_rst`), the Sphinx extension hands over the doctree Sphinx has
+already read.  Positions are never taken on trust from the doctree: every
+snippet and paragraph is located again in the raw text, so a finding points
+at the exact ``.rst`` line and column (tabs counted as one column).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Dict, List, Optional, Tuple, Union
+
+from docutils import nodes
+
+from .positions import locate_block, raw_column
+from .read import Source
+
+C_LANGUAGES = {"c", "c89", "c99", "c11", "gnu", "gnu-c", "kernel-c"}
+
+_DIRECTIVE_LINE = re.compile(r"^\s*\.\.\s+([\w:-]+)::")
+_OPTION_LINE = re.compile(r"^:[^:\s][^:]*:(\s|$)")
+_IGNORE_COMMENT = re.compile(r"^entrydoc:\s*ignore\s+([A-Z0-9, ]+)\s*$")
+
+
+@dataclasses.dataclass
+class SnippetLine:
+    text: str    # as docutils has it: tabs expanded, block indentation removed
+    line: int    # 1-based line in the .rst file
+    raw: str     # that line of the file, untouched
+    indent: int  # visual columns of block indentation removed by docutils
+
+    def column(self, col0: int) -> int:
+        """1-based raw column of 0-based column ``col0`` of :attr:`text`."""
+        return raw_column(self.raw, self.indent + col0)
+
+
+@dataclasses.dataclass
+class Snippet:
+    kind: str            # "literal" (::), "directive" (code-block & co) or "entrydoc" (opt-in directive)
+    directive: str       # the directive's name, "" for "::"
+    language: str
+    lines: List[SnippetLine]
+    options: Dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def line(self) -> int:
+        return self.lines[0].line
+
+    @property
+    def last_line(self) -> int:
+        return self.lines[-1].line
+
+    @property
+    def text(self) -> str:
+        return "\n".join(l.text for l in self.lines)
+
+    @property
+    def is_c(self) -> bool:
+        return self.language in C_LANGUAGES
+
+    def position(self, index: int, col0: int) -> Tuple[int, int]:
+        """(line, column) in the file of 0-based line ``index``, column ``col0`` of the snippet."""
+        index = max(0, min(index, len(self.lines) - 1))
+        return self.lines[index].line, self.lines[index].column(col0)
+
+
+@dataclasses.dataclass
+class Paragraph:
+    """Running text (a paragraph, a list item's paragraph or a title) with the
+    raw markup kept, so roles and inline literals can be read exactly."""
+
+    text: str
+    spans: List[Tuple[int, int, int]]  # per text line: (offset in text, file line, 1-based column)
+    in_list: bool = False
+
+    @property
+    def line(self) -> int:
+        return self.spans[0][1]
+
+    @property
+    def last_line(self) -> int:
+        return self.spans[-1][1]
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        for start, line, column in reversed(self.spans):
+            if offset >= start:
+                return line, column + offset - start
+        return self.spans[0][1], self.spans[0][2]
+
+
+@dataclasses.dataclass
+class BulletList:
+    items: List[Paragraph]
+
+    @property
+    def line(self) -> int:
+        return self.items[0].line
+
+    @property
+    def last_line(self) -> int:
+        return self.items[-1].last_line
+
+
+Block = Union[Paragraph, BulletList, Snippet]
+
+
+@dataclasses.dataclass
+class Suppression:
+    codes: Tuple[str, ...]
+    first_line: int
+    last_line: int
+
+    def covers(self, code: str, line: int) -> bool:
+        return self.first_line <= line <= self.last_line and any(code.startswith(c) for c in self.codes)
+
+
+@dataclasses.dataclass
+class Document:
+    source: Source
+    blocks: List[Block]
+    suppressions: List[Suppression]
+    overrides: Dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def snippets(self) -> List[Snippet]:
+        return [b for b in self.blocks if isinstance(b, Snippet)]
+
+    @property
+    def c_snippets(self) -> List[Snippet]:
+        return [s for s in self.snippets if s.is_c]
+
+    @property
+    def paragraphs(self) -> List[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def suppressed(self, code: str, line: int) -> bool:
+        return any(s.covers(code, line) for s in self.suppressions)
+
+
+def looks_like_c(text: str) -> bool:
+    """The documented default for ``::`` blocks with no ``.. highlight::`` in
+    force ("auto"): a block is C when some line calls or declares a function
+    and some line ends a statement or opens or closes a block."""
+    has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
+    has_c_line = any(l.rstrip().endswith((";", "{", "}")) for l in text.split("\n"))
+    return has_call and has_c_line
+
+
+def extract(source: Source, doctree: nodes.document, literal_language: str = "auto") -> Document:
+    lines = source.lines
+    blocks: List[Block] = []
+    pending_ignores: List[Tuple[str, ...]] = []
+    suppressions: List[Suppression] = []
+    overrides: Dict[str, str] = {}
+    highlight = ""
+
+    def claim(block: Block) -> None:
+        for codes in pending_ignores:
+            suppressions.append(Suppression(codes, block.line, block.last_line))
+        pending_ignores.clear()
+        blocks.append(block)
+
+    for node in doctree.findall(nodes.Element):
+        if _inside_system_message(node):
+            continue
+        tag = node.tagname
+        if tag == "highlightlang":
+            highlight = node.get("lang", "")
+        elif tag == "entrydoc_options":
+            overrides.update(node.get("options", {}))
+        elif isinstance(node, nodes.comment):
+            match = _IGNORE_COMMENT.match(node.astext().strip())
+            if match:
+                pending_ignores.append(tuple(c for c in re.split(r"[ ,]+", match.group(1)) if c))
+        elif isinstance(node, nodes.literal_block):
+            snippet = _snippet(node, lines, highlight, literal_language)
+            if snippet is not None:
+                claim(snippet)
+        elif isinstance(node, (nodes.paragraph, nodes.title)) and not isinstance(node.parent, nodes.system_message):
+            paragraph = _paragraph(node, lines)
+            if paragraph is not None:
+                paragraph.in_list = isinstance(node.parent, nodes.list_item)
+                if paragraph.in_list and blocks and isinstance(blocks[-1], BulletList) \
+                        and node.parent.parent is getattr(blocks[-1], "_node", None):
+                    blocks[-1].items.append(paragraph)
+                    continue
+                claim(paragraph)
+        elif isinstance(node, (nodes.bullet_list, nodes.enumerated_list)):
+            items = []
+            bullet = BulletList(items)
+            bullet._node = node
+            # Items are filled in as their paragraphs are walked; a list whose
+            # items carry no paragraph is dropped below.
+            blocks.append(bullet)
+    blocks = [b for b in blocks if not (isinstance(b, BulletList) and not b.items)]
+    # An item's paragraph was added to its list; keep it as prose too so names
+    # in list items are checked, but after the list itself.
+    expanded: List[Block] = []
+    for block in blocks:
+        expanded.append(block)
+        if isinstance(block, BulletList):
+            expanded.extend(block.items)
+    for codes in pending_ignores:
+        pass  # a trailing ignore comment covers nothing
+    return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides)
+
+
+def _inside_system_message(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.system_message):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _snippet(node: nodes.literal_block, lines: List[str], highlight: str, default: str) -> Optional[Snippet]:
+    text_lines = node.astext().split("\n")
+    found = locate_block(lines, text_lines, node.line)
+    if found is None:
+        return None
+    start, indent = found
+    snippet_lines = [SnippetLine(text, start + i + 1, lines[start + i], indent)
+                     for i, text in enumerate(text_lines)]
+    directive = _introducer(lines, start)
+    if directive is None:
+        return None  # e.g. a parsed-literal or a doctest block: not a code snippet
+    if node.get("entrydoc_opt_in"):
+        kind = "entrydoc"
+    elif directive:
+        kind = "directive"
+    else:
+        kind = "literal"
+    language = node.get("language", "") or ""
+    if kind == "literal" or not language or language == "default":
+        if highlight and highlight not in ("default",):
+            language = highlight
+        elif default == "auto":
+            language = "c" if looks_like_c(node.astext()) else "none"
+        else:
+            language = default
+    options = dict(node.get("entrydoc_options", {}) or {})
+    return Snippet(kind=kind, directive=directive, language=language.lower(),
+                   lines=snippet_lines, options=options)
+
+
+def _introducer(lines: List[str], start: int) -> Optional[str]:
+    """The directive that introduces the block starting at line ``start``,
+    "" for a ``::`` literal block, None when it is neither."""
+    index = start - 1
+    while index >= 0:
+        raw = lines[index]
+        stripped = raw.strip()
+        match = _DIRECTIVE_LINE.match(raw)
+        if match:
+            return match.group(1)
+        if not stripped or _OPTION_LINE.match(stripped):
+            index -= 1
+            continue
+        return "" if stripped.endswith("::") else None
+    return None
+
+
+def _paragraph(node: nodes.Element, lines: List[str]) -> Optional[Paragraph]:
+    raw_lines = node.rawsource.split("\n") if node.rawsource else node.astext().split("\n")
+    hint = node.line or (node.parent.line if node.parent is not None else None)
+    if isinstance(node, nodes.title) and hint:
+        hint -= 1  # docutils gives a title the line of its underline
+    spans: List[Tuple[int, int, int]] = []
+    offset = 0
+    search_from = _find_line(lines, raw_lines[0], hint)
+    if search_from is None:
+        return None
+    for i, text in enumerate(raw_lines):
+        file_index = search_from + i
+        if file_index >= len(lines):
+            return None
+        raw = lines[file_index]
+        stripped = text.strip()
+        pos = raw.find(stripped) if stripped else 0
+        if pos < 0:
+            return None
+        # Column of the first character of ``text`` itself.
+        lead = len(text) - len(text.lstrip())
+        spans.append((offset, file_index + 1, pos + 1 - lead))
+        offset += len(text) + 1
+    return Paragraph(text="\n".join(raw_lines), spans=spans)
+
+
+def _find_line(lines: List[str], first: str, hint: Optional[int]) -> Optional[int]:
+    wanted = first.strip()
+    order = []
+    if hint:
+        for delta in range(0, 12):
+            order += [hint - 1 + delta, hint - 1 - delta]
+    order += range(len(lines))
+    for index in order:
+        if 0 <= index < len(lines) and wanted and wanted in lines[index]:
+            return index
+    return None

@@ -1,0 +1,64 @@
+"""Map text as docutils hands it back (tabs expanded, block indentation
+removed) to exact positions in the raw ``.rst`` file, where a tab counts as
+one column."""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+TAB_WIDTH = 8  # docutils' and Sphinx's default tab_width
+
+
+def raw_column(raw: str, visual: int) -> int:
+    """1-based raw column of the character drawn at 0-based visual column ``visual``."""
+    col = 0
+    for index, char in enumerate(raw):
+        width = TAB_WIDTH - col % TAB_WIDTH if char == "\t" else 1
+        if visual < col + width:
+            return index + 1
+        col += width
+    return len(raw) + 1 + (visual - col)
+
+
+def locate_block(lines: Sequence[str], block: Sequence[str], hint: Optional[int]) -> Optional[Tuple[int, int]]:
+    """Find where the dedented ``block`` sits in the file.
+
+    Returns (0-based index of its first line, visual indentation removed by
+    docutils), trying lines near ``hint`` (1-based) first, then the whole file.
+    """
+    if not block:
+        return None
+    nearby: List[int] = []
+    if hint:
+        for delta in range(0, 40):
+            for start in (hint - 1 + delta, hint - 1 - delta):
+                if 0 <= start < len(lines) and start not in nearby:
+                    nearby.append(start)
+    candidates = nearby + [i for i in range(len(lines)) if i not in set(nearby)]
+    for start in candidates:
+        indent = _match_at(lines, block, start)
+        if indent is not None:
+            return start, indent
+    return None
+
+
+def _match_at(lines: Sequence[str], block: Sequence[str], start: int) -> Optional[int]:
+    if start + len(block) > len(lines):
+        return None
+    indent = None
+    for offset, wanted in enumerate(block):
+        expanded = lines[start + offset].expandtabs(TAB_WIDTH).rstrip()
+        wanted = wanted.rstrip()
+        if not wanted:
+            if expanded.strip():
+                return None
+            continue
+        if not expanded.endswith(wanted):
+            return None
+        prefix = expanded[: len(expanded) - len(wanted)]
+        if prefix.strip():
+            return None
+        if indent is None:
+            indent = len(prefix)
+        elif indent != len(prefix):
+            return None
+    return indent

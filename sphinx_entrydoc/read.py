@@ -1,0 +1,67 @@
+"""Step 1 of the pipeline: read a document's bytes into text, or say clearly why not."""
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import os
+import re
+
+from .errors import InputError
+
+# An Emacs/Vim style coding declaration in the first two lines, as Python
+# source files have: ".. -*- coding: latin-1 -*-".
+_CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
+
+
+@dataclasses.dataclass
+class Source:
+    path: str
+    text: str
+    data: bytes = b""
+    encoding: str = "utf-8"
+
+    @property
+    def lines(self):
+        return self.text.split("\n")
+
+
+def declared_encoding(data: bytes) -> str:
+    for line in data.split(b"\n", 2)[:2]:
+        match = _CODING.search(line)
+        if match:
+            name = match.group(1).decode("ascii")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                raise InputError(f"unknown encoding {name!r} declared in the first lines")
+    return "utf-8"
+
+
+def decode(path: str, data: bytes) -> Source:
+    if b"\0" in data:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a reStructuredText document")
+    encoding = declared_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid {encoding} at byte offset {exc.start}; "
+                         "declare the encoding (\".. -*- coding: NAME -*-\") or convert the file")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(path=path, text=text, data=data, encoding=encoding)
+
+
+def read_source(path: str) -> Source:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file")
+    except PermissionError:
+        raise InputError(f"{path}: permission denied")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}")
+    return decode(path, data)

@@ -1,0 +1,61 @@
+"""Reading running text: sentences, function names and words, with offsets
+into the paragraph's raw markup (so findings keep exact columns)."""
+from __future__ import annotations
+
+import re
+from typing import Iterator, List, Tuple
+
+# name() in running text, ``name()`` in inline literals, :c:func:`name` and
+# :c:func:`name()` in roles, and brace forms such as irqentry_{enter,exit}().
+_BRACED = r"[A-Za-z_]\w*\{[\w,\s]+\}\w*"
+_MENTION = re.compile(r"(?<![\w.$>-])(" + _BRACED + r"|[A-Za-z_]\w*)\(\)")
+_ROLE = re.compile(r":c:(?:func|macro):`(?:[^`<]*<)?~?([A-Za-z_]\w*)(?:\(\))?>?`")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`*:])")
+_ABBREVIATION = re.compile(r"(?:\be\.g|\bi\.e|\betc|\bvs|\bcf)\.$")
+
+# Markup whose text is not prose: inline literals, roles, URLs, substitutions.
+_NOT_PROSE = re.compile(r"``.*?``|:[\w:+-]+:`[^`]*`|`[^`]*`_{0,2}|https?://\S+|\|[^|\s]+\|")
+
+
+def sentences(text: str) -> List[Tuple[int, str]]:
+    """(offset, sentence) pieces of a paragraph, not split after e.g./i.e./etc."""
+    pieces: List[Tuple[int, str]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start:match.start()]
+        if _ABBREVIATION.search(candidate):
+            continue
+        pieces.append((start, candidate))
+        start = match.end()
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def mentions(text: str) -> Iterator[Tuple[int, str]]:
+    """(offset, name) of each function a text names; a brace form yields each name."""
+    for match in _MENTION.finditer(text):
+        token = match.group(1)
+        if "{" in token:
+            head, _, rest = token.partition("{")
+            inner, _, tail = rest.partition("}")
+            for part in inner.split(","):
+                yield match.start(1), head + part.strip() + tail
+        else:
+            yield match.start(1), token
+    for match in _ROLE.finditer(text):
+        yield match.start(1), match.group(1)
+
+
+def prose_only(text: str) -> str:
+    """The text with non-prose markup blanked out, offsets unchanged."""
+    return _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def words(text: str) -> Iterator[Tuple[int, str]]:
+    """Plain words; identifiers (with underscores or digits) are code, not words."""
+    for match in re.finditer(r"[\w'-]+", prose_only(text)):
+        token = match.group(0)
+        if "_" in token or any(c.isdigit() for c in token):
+            continue
+        for part in re.finditer(r"[A-Za-z]+(?:'[A-Za-z]+)?", token):
+            yield match.start() + part.start(), part.group(0)

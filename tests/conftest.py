@@ -1,0 +1,45 @@
+import os
+import textwrap
+
+import pytest
+
+from sphinx_entrydoc.check import check_source
+from sphinx_entrydoc.config import Config
+from sphinx_entrydoc.read import Source
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DOCS = os.path.join(HERE, "docs")
+EXAMPLES = os.path.join(ROOT, "example_docs")
+
+
+def lint(text, path="doc.rst", **settings):
+    """Findings of a document given as text."""
+    return check_source(Source(path, text), Config(**settings))
+
+
+def found(text, **settings):
+    """(line, column, code) of every finding, the way a review lists them."""
+    return [(f.line, f.column, f.code) for f in lint(text, **settings)]
+
+
+def line_of(text, needle, nth=1):
+    """1-based line of the nth line containing ``needle``."""
+    hits = [i + 1 for i, l in enumerate(text.split("\n")) if needle in l]
+    return hits[nth - 1]
+
+
+def column_of(text, needle, nth=1):
+    line = text.split("\n")[line_of(text, needle, nth) - 1]
+    return line.index(needle) + 1
+
+
+def read_doc(name):
+    with open(os.path.join(DOCS, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def snippet_doc(body):
+    """A one-snippet document: ``body`` is the C code, dedented."""
+    code = textwrap.dedent(body).strip("\n")
+    return "Title\n=====\n\n.. code-block:: c\n\n" + textwrap.indent(code, "\t") + "\n"
