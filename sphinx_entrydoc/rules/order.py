@@ -30,10 +30,10 @@ DISPLAY = {"preempt": "Preemption counter", "lockdep": "Lockdep", "rcu": "RCU / 
            "tracing": "Tracing", "time": "Time accounting", "tick": "NOHZ tick state",
            "softirq": "Soft interrupts"}
 
-_FOLLOWING = re.compile(r"\bin (?:the following|this) order\b|\bordered as follows\b", re.I)
-_REVERSE = re.compile(r"\bin (?:the )?reverse(?:d)? order\b", re.I)
-_SAME = re.compile(r"\bsame order(?:ing)?\b", re.I)
-_VARIANT = re.compile(r"\b(?:variant|counterpart|equivalent|version) of\b|\banalogous to\b|\blike\b", re.I)
+_FOLLOWING = re.compile(r"\bin\s+(?:the\s+following|this)\s+order\b|\bordered\s+as\s+follows\b", re.I)
+_REVERSE = re.compile(r"\bin\s+(?:the\s+)?reversed?\s+order\b", re.I)
+_SAME = re.compile(r"\bsame\s+order(?:ing)?\b", re.I)
+_VARIANT = re.compile(r"\b(?:variant|counterpart|equivalent|version)\s+of\b|\banalogous\s+to\b|\blike\b", re.I)
 
 
 def _show(keys: Sequence[str]) -> str:
