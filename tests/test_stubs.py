@@ -1,0 +1,51 @@
+"""The stub headers: they compile cleanly, and they say what the kernel says."""
+from sphinx_entrydoc.clang import cindex, index
+from sphinx_entrydoc.stubs import ALWAYS_INLINE, INSTRUMENTABLE, NOINSTR, load_api
+
+
+def test_stubs_compile_with_no_diagnostics_at_all():
+    api = load_api()
+    args = api.compile_args + ["-Wextra"]
+    tu = index().parse("empty.c", args=args, unsaved_files=[("empty.c", "")])
+    assert [d.spelling for d in tu.diagnostics] == []
+
+
+def test_signatures_and_markings_of_the_entry_api():
+    api = load_api()
+    exit_ = api.functions["irqentry_nmi_exit"]
+    assert exit_.signature == "void irqentry_nmi_exit(struct pt_regs *regs, irqentry_state_t irq_state)"
+    assert exit_.marking == NOINSTR
+    assert api.functions["irqentry_nmi_enter"].result == "irqentry_state_t"
+    assert api.functions["irq_enter_rcu"].marking == INSTRUMENTABLE
+    assert api.functions["syscall_enter_from_user_mode"].marking == ALWAYS_INLINE
+    assert api.functions["guest_state_enter_irqoff"].marking == ALWAYS_INLINE
+    assert "in_nmi" in api.macros and api.macros["in_nmi"] == 0
+
+
+def test_pairs_and_orders_come_from_annotations():
+    api = load_api()
+    functions = api.functions
+    for opener, closer in [("instrumentation_begin", "instrumentation_end"),
+                           ("irqentry_enter", "irqentry_exit"),
+                           ("irqentry_nmi_enter", "irqentry_nmi_exit"),
+                           ("irq_enter_rcu", "irq_exit_rcu"),
+                           ("enter_from_user_mode", "exit_to_user_mode"),
+                           ("syscall_enter_from_user_mode", "syscall_exit_to_user_mode"),
+                           ("guest_state_enter_irqoff", "guest_state_exit_irqoff")]:
+        assert functions[opener].opens == functions[closer].closes, opener
+    assert functions["irqentry_nmi_enter"].order == ("preempt", "lockdep", "rcu", "tracing")
+    assert functions["irqentry_nmi_exit"].order == ("tracing", "rcu", "lockdep", "preempt")
+    assert functions["enter_from_user_mode"].order == ("lockdep", "rcu", "tracing")
+
+
+def test_removed_and_hook_names():
+    api = load_api()
+    assert api.removed["kvm_guest_enter_irqoff"].replacement == "guest_state_enter_irqoff"
+    assert api.hooks["arch_nmi_enter"].nargs == 0
+
+
+def test_user_stub_directory_adds_declarations(tmp_path):
+    (tmp_path / "my_arch.h").write_text(
+        "/* arch/foo/kernel/entry.c */\nnoinstr void arch_foo_entry(struct pt_regs *regs);\n")
+    api = load_api([str(tmp_path)])
+    assert api.functions["arch_foo_entry"].marking == NOINSTR
