@@ -7,7 +7,7 @@ SPHINXDIRS ?= .
 O ?= _build
 STAMP := $(VENV)/.installed
 
-.PHONY: demo setup test rules-table htmldocs clean
+.PHONY: demo setup test fuzz rules-table htmldocs clean
 
 demo: setup
 	@echo "== example_docs/core-api (correct pages: no findings expected) =="
@@ -26,6 +26,9 @@ $(STAMP): pyproject.toml
 
 test: setup
 	$(BIN)/python -m pytest -q tests
+
+fuzz: setup
+	$(BIN)/python bench/fuzz.py --documents $${FUZZ_DOCUMENTS:-10000}
 
 rules-table: setup
 	$(BIN)/python -m sphinx_entrydoc.ruletable --write

@@ -2,6 +2,7 @@
 clear message (exit status 2 in the CLI, one warning in Sphinx)."""
 from __future__ import annotations
 
+import atexit
 import functools
 
 from .errors import LibclangMissing
@@ -35,4 +36,7 @@ def cindex():
 
 @functools.lru_cache(maxsize=None)
 def index():
+    # Released before interpreter shutdown: the bindings' __del__ fails once
+    # their module globals are gone.
+    atexit.register(index.cache_clear)
     return cindex().Index.create()

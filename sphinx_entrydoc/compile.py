@@ -13,6 +13,7 @@ added text is the duplicate of one in the original and is dropped.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -72,6 +73,7 @@ class Compiled:
     undeclared_calls: Dict[str, List[Tuple[int, int]]]   # name -> positions
     diagnostics: List[Diagnostic]
     declared_locals: Dict[str, str]       # name -> the type given to it
+    refused_includes: List[Tuple[int, int, str, str]] = dataclasses.field(default_factory=list)
 
     @property
     def snippet(self):
@@ -118,9 +120,55 @@ def _definitions(tu) -> List[object]:
             and c.location.file is not None and c.location.file.name == SNIPPET_FILE]
 
 
+_INCLUDE = re.compile(r"^(\s*#\s*(?:include|include_next|import|embed)\b\s*)(.*)$")
+
+
+def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[int, int, str, str]]]:
+    """Keep a snippet inside the stub directories.
+
+    An ``#include`` is kept only when it names a header that exists in a stub
+    directory, by a relative path without ``..``; quotes become angle
+    brackets, so the compiler looks in the stub directories only and never
+    next to the (virtual) snippet file.  Anything else is refused: the line is
+    blanked before libclang sees it, so the file is never opened.
+    """
+    screened = list(lines)
+    refused = []
+    for index, line in enumerate(lines):
+        match = _INCLUDE.match(line)
+        if not match:
+            continue
+        target = match.group(2).strip()
+        why = _refusal(target, api)
+        column = len(match.group(1)) - len(match.group(1).lstrip())
+        if why:
+            refused.append((index, column, target, why))
+            screened[index] = " " * len(line)
+        elif target.startswith('"'):
+            start = len(match.group(1))
+            end = line.index('"', start + 1)
+            screened[index] = line[:start] + "<" + line[start + 1:end] + ">" + line[end + 1:]
+    return screened, refused
+
+
+def _refusal(target: str, api: Api) -> str:
+    quoted = re.match(r'^(?:"([^"]*)"|<([^>]*)>)\s*(?://.*|/\*.*)?$', target)
+    if not quoted:
+        return "a computed include cannot be checked"
+    name = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    if os.path.isabs(name) or name.startswith("~"):
+        return "an absolute path leaves the stub directories"
+    if ".." in name.replace("\\", "/").split("/"):
+        return "'..' leaves the stub directories"
+    if not any(os.path.isfile(os.path.join(d, name)) for d in api.include_dirs):
+        return "no stub directory has this header (system headers are not used)"
+    return ""
+
+
 def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
-    code = normalised.code
     lines = normalised.code_lines
+    screened, refused = screen_includes(lines, api)
+    code = "\n".join(screened)
     offset = 0
     tu = _parse(code, api)
     if not _definitions(tu) and (_errors(tu) or any(
@@ -133,7 +181,7 @@ def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
         tu = _parse(code, api)
-    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared)
+    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused)
     _collect(compiled, api)
     return compiled
 

@@ -34,12 +34,21 @@ PLACEHOLDER_COLLIDES = rule(
     example="arch_nmi_enter(regs);   (the kernel's arch_nmi_enter() takes no argument)",
 )
 
+INCLUDE_REFUSED = rule(
+    "ED106", "include-refused", ERROR,
+    "A snippet is compiled against the stub headers only; it must never make the tool read other files.",
+    "#include {target} is not compiled: {why}",
+    example='#include "/etc/passwd"   or   #include <stdio.h>',
+)
+
 
 def check(ctx) -> None:
     api = ctx.api
     known = set(ctx.known_names())
     for compiled in ctx.compiled:
         snippet = compiled.snippet
+        for index, col0, target, why in compiled.refused_includes:
+            ctx.report(INCLUDE_REFUSED, *snippet.position(index, col0), target=target, why=why)
         for diagnostic in compiled.diagnostics:
             line, column = snippet.position(diagnostic.line, diagnostic.column)
             if diagnostic.kind == "arguments":
