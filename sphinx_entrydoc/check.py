@@ -45,6 +45,7 @@ def check_document(source: Source, config: Config, doctree: Optional[nodes.docum
             raise
         api = None
     compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
+    document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
     for family in PIPELINE:

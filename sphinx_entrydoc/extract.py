@@ -122,6 +122,9 @@ class Document:
     blocks: List[Block]
     suppressions: List[Suppression]
     overrides: Dict[str, str] = dataclasses.field(default_factory=dict)
+    # The C snippets as compiled by check_document, for front ends that
+    # render what was checked (trace.py) without compiling a second time.
+    compiled: list = dataclasses.field(default_factory=list)
 
     @property
     def snippets(self) -> List[Snippet]:
@@ -160,6 +163,10 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         for codes in pending_ignores:
             suppressions.append(Suppression(codes, block.line, block.last_line))
         pending_ignores.clear()
+        if isinstance(block, Snippet) and block.options.get("ignore"):
+            # ".. entrydoc-code-block:: c" with ":ignore: CODES" covers its own lines.
+            codes = tuple(c for c in re.split(r"[ ,]+", block.options["ignore"]) if c)
+            suppressions.append(Suppression(codes, block.line, block.last_line))
         blocks.append(block)
 
     for node in doctree.findall(nodes.Element):
