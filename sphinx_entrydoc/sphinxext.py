@@ -1,0 +1,464 @@
+"""The Sphinx front end: ``extensions = ["sphinx_entrydoc"]`` in conf.py.
+
+The checks run on the doctree Sphinx has just read (``doctree-read``),
+through the same :func:`check_document` the CLI uses.  Findings are kept per
+document on the build environment, so an incremental build re-checks only
+the documents Sphinx re-reads and still knows, and fails on, the findings of
+the others; ``env-purge-doc`` and ``env-merge-info`` keep them right in
+parallel (``-j``) builds.  Like ``sphinx.ext.doctest``, a build with
+error-severity findings ends with a non-zero exit status even without
+``-W``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import functools
+import os
+import re
+from typing import Dict, Iterable, List, Optional, Set, Tuple
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.directives.code import CodeBlock
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import trace
+from ._version import __version__
+from .check import check_document
+from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
+from .errors import InputError, LibclangMissing
+from .extract import extract
+from .findings import ERROR, WARNING, Finding
+from .read import Source, decode
+from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
+
+logger = logging.getLogger(__name__)
+
+# Bump when what is kept on the environment changes shape: Sphinx then
+# re-reads every document instead of unpickling stale data.
+ENV_VERSION = 1
+
+FAIL_ON = ("error", "warning", "never")
+WARNING_TYPE = "entrydoc"
+
+# (name, default, rebuild, types).  "env": a change re-reads every document,
+# because findings and traces are made while reading.
+CONFIG_VALUES = (
+    ("entrydoc_stub_dirs", [], "env", (list, tuple)),
+    ("entrydoc_documents", "auto", "env", (str, list, tuple)),
+    ("entrydoc_literal_language", "auto", "env", (str,)),
+    ("entrydoc_profile", "default", "env", (str,)),
+    ("entrydoc_select", [], "env", (list, tuple)),
+    ("entrydoc_ignore", [], "env", (list, tuple)),
+    ("entrydoc_fail_on", "error", "", (str,)),
+    ("entrydoc_order_vocabulary", {}, "env", (dict,)),
+    ("entrydoc_known_symbols", [], "env", (list, tuple)),
+    ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
+    ("entrydoc_srctree", "", "env", (str,)),
+    ("entrydoc_trace", True, "env", (bool,)),
+)
+
+
+# -- nodes and directives ----------------------------------------------------
+
+class entrydoc_options(nodes.Invisible, nodes.Element):
+    """Per-document options (the tag name extract.py reads).  Invisible, so a
+    ``.. entrydoc::`` above the title keeps the title the document's title;
+    removed once the document is checked, so no builder ever sees it."""
+
+
+class EntrydocDirective(SphinxDirective):
+    """``.. entrydoc::`` with options: this document's settings.  Renders nothing."""
+
+    option_spec = {
+        **{name: directives.unchanged for name in OPTION_NAMES},
+        "profile": lambda value: directives.choice(value, PROFILES),
+        "literal-language": lambda value: directives.choice(value, LITERAL_LANGUAGES),
+        "check": lambda value: directives.choice(value, ("yes", "no")),
+    }
+
+    def run(self):
+        node = entrydoc_options(options=entrydoc_options_from(self.options))
+        self.set_source_info(node)
+        return [node]
+
+
+class EntrydocCodeBlock(CodeBlock):
+    """``.. entrydoc-code-block:: c``: a code-block the checker always checks.
+
+    Renders exactly like ``code-block`` (it is one); the language defaults to
+    C.  ``:ignore: CODES`` suppresses codes on the block's own lines.
+    """
+
+    option_spec = {**CodeBlock.option_spec, **SNIPPET_OPTIONS}
+
+    def run(self):
+        if not self.arguments:
+            self.arguments = ["c"]
+        snippet_options = {k: ("" if v is None else v) for k, v in self.options.items()
+                           if k in SNIPPET_OPTIONS}
+        result = super().run()
+        for node in result:
+            for literal in node.findall(nodes.literal_block):
+                literal["entrydoc_opt_in"] = True
+                literal["entrydoc_options"] = snippet_options
+        return result
+
+
+# -- which documents are checked ---------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """The parsed ``entrydoc_documents``: a keyword or a list of keywords and
+    docname globs.  ``auto``: documents whose C snippets call a function the
+    stubs declare; ``all``: every document; ``opt-in``: only documents that
+    opt in; ``!GLOB``: never these.  Opting in (``entrydoc-code-block`` or
+    ``.. entrydoc::``) always selects a document unless a ``!GLOB`` or
+    ``:check: no`` excludes it."""
+
+    auto: bool
+    include: Tuple[str, ...]
+    exclude: Tuple[str, ...]
+
+    @classmethod
+    def parse(cls, value) -> "Selection":
+        items = [value] if isinstance(value, str) else list(value)
+        auto, include, exclude = False, [], []
+        for item in (str(i).strip() for i in items):
+            if item == "auto":
+                auto = True
+            elif item == "all":
+                include.append("*")
+            elif item == "opt-in" or not item:
+                continue
+            elif item.startswith("!"):
+                exclude.append(item[1:])
+            else:
+                include.append(item)
+        return cls(auto, tuple(include), tuple(exclude))
+
+    @staticmethod
+    def _matches(docname: str, patterns: Iterable[str]) -> bool:
+        return any(fnmatch.fnmatchcase(docname, p) for p in patterns)
+
+    def excludes(self, docname: str) -> bool:
+        return self._matches(docname, self.exclude)
+
+    def includes(self, docname: str) -> bool:
+        return self._matches(docname, self.include)
+
+
+def _document_options(doctree: nodes.document) -> Dict[str, str]:
+    options: Dict[str, str] = {}
+    for node in doctree.findall(entrydoc_options):
+        options.update(node.get("options", {}))
+    return options
+
+
+def _opts_in(doctree: nodes.document) -> bool:
+    if any(True for _ in doctree.findall(entrydoc_options)):
+        return True
+    return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
+
+
+@functools.lru_cache(maxsize=8)
+def _stub_call_pattern(stub_dirs: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
+    """A regex finding a call to any function the stubs declare."""
+    names = _stub_function_names(stub_dirs)
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\s*\(")
+
+
+def _stub_function_names(stub_dirs: Tuple[str, ...]) -> Set[str]:
+    from .stubs import load_api
+    try:
+        return set(load_api(stub_dirs).functions)
+    except LibclangMissing:
+        return _names_in_headers(stub_dirs)
+
+
+_C_WORDS = {"if", "while", "for", "switch", "return", "sizeof", "defined", "__attribute__",
+            "annotate", "typeof", "__typeof__"}
+
+
+def _names_in_headers(stub_dirs: Tuple[str, ...]) -> Set[str]:
+    """Without libclang: every identifier followed by '(' in the stub
+    headers.  A superset of the declared functions, good enough to choose
+    documents; the checks that need libclang do not run anyway."""
+    from .stubs import BUILTIN_STUBS
+    names: Set[str] = set()
+    for directory in tuple(stub_dirs) + (BUILTIN_STUBS,):
+        for root, _dirs, files in os.walk(directory):
+            for name in files:
+                if name.endswith(".h"):
+                    with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                        names.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", handle.read()))
+    return {n for n in names if n not in _C_WORDS and not n.startswith(("ENTRYDOC", "__entrydoc"))}
+
+
+def _calls_stub_function(document, pattern) -> bool:
+    return any(pattern.search(s.text) for s in document.c_snippets)
+
+
+# -- settings ------------------------------------------------------------------
+
+def _stub_dirs(app) -> Tuple[str, ...]:
+    confdir = str(app.confdir)
+    return tuple(os.path.join(confdir, d) for d in app.config.entrydoc_stub_dirs)
+
+
+def _codes(value) -> Tuple[str, ...]:
+    if isinstance(value, str):
+        value = value.replace(",", " ").split()
+    return tuple(str(c).strip() for c in value if str(c).strip())
+
+
+def core_config(app) -> Config:
+    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+    config = app.config
+    return Config(
+        stub_dirs=_stub_dirs(app),
+        profile=config.entrydoc_profile,
+        select=_codes(config.entrydoc_select),
+        ignore=_codes(config.entrydoc_ignore),
+        literal_language=config.entrydoc_literal_language,
+        vocabulary=tuple(sorted((str(k), str(v)) for k, v in config.entrydoc_order_vocabulary.items())),
+        known_symbols=tuple(config.entrydoc_known_symbols),
+        filler_words=tuple(config.entrydoc_filler_words),
+        srctree=config.entrydoc_srctree,
+        allow_missing_libclang=True,
+    )
+
+
+def _on_config_inited(app, config) -> None:
+    """Refuse a bad setting before anything is read, with one clear message."""
+    if config.entrydoc_fail_on not in FAIL_ON:
+        raise ConfigError(f"entrydoc_fail_on = {config.entrydoc_fail_on!r}: "
+                          f"allowed values are {', '.join(FAIL_ON)}")
+    for directory in _stub_dirs(app):
+        if not os.path.isdir(directory):
+            raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
+    try:
+        core_config(app)
+    except InputError as exc:
+        raise ConfigError(f"entrydoc: {exc}") from None
+
+
+def _on_builder_inited(app) -> None:
+    """Load libclang and the stubs once, in the main process, so a missing
+    libclang is one warning and broken stubs one error, not one per document."""
+    from .stubs import load_api
+    try:
+        load_api(_stub_dirs(app))
+    except LibclangMissing as exc:
+        logger.warning(f"{exc}; only the checks that need no compiler run",
+                       type=WARNING_TYPE, subtype="libclang")
+    except InputError as exc:
+        raise ConfigError(f"entrydoc: {exc}") from None
+
+
+# -- what is kept on the environment -------------------------------------------
+
+def _findings(env) -> Dict[str, List[Finding]]:
+    if not hasattr(env, "entrydoc_findings"):
+        env.entrydoc_findings = {}
+    return env.entrydoc_findings
+
+
+def _read_now(env) -> Set[str]:
+    """Documents read in the running build (the others kept their findings)."""
+    if not hasattr(env, "entrydoc_read_now"):
+        env.entrydoc_read_now = set()
+    return env.entrydoc_read_now
+
+
+def _on_env_before_read_docs(app, env, docnames) -> None:
+    _findings(env)
+    env.entrydoc_read_now = set()
+
+
+def _on_env_purge_doc(app, env, docname) -> None:
+    _findings(env).pop(docname, None)
+    _read_now(env).discard(docname)
+
+
+def _on_env_merge_info(app, env, docnames, other) -> None:
+    theirs = _findings(other)
+    mine = _findings(env)
+    for docname in docnames:
+        if docname in theirs:
+            mine[docname] = theirs[docname]
+    _read_now(env).update(_read_now(other) & set(docnames))
+
+
+# -- checking one document -----------------------------------------------------
+
+def _source(env, docname: str) -> Source:
+    path = str(env.doc2path(docname))
+    with open(path, "rb") as handle:
+        return decode(path, handle.read())
+
+
+def _on_doctree_read(app, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    _read_now(env).add(docname)
+    try:
+        _check_if_selected(app, docname, doctree)
+    except InputError as exc:
+        logger.warning(f"entrydoc: {exc}", type=WARNING_TYPE, subtype="input", location=docname)
+    finally:
+        for node in list(doctree.findall(entrydoc_options)):
+            node.parent.remove(node)
+
+
+def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
+    selection = Selection.parse(app.config.entrydoc_documents)
+    options = _document_options(doctree)
+    if options.get("check") == "no" or selection.excludes(docname):
+        return
+    if options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname):
+        _check(app, docname, doctree, _source(app.env, docname))
+        return
+    if not selection.auto:
+        return
+    pattern = _stub_call_pattern(_stub_dirs(app))
+    # Cheap test first: most documents have no block that calls a stub
+    # function at all, and need not be read from disk.
+    if pattern is None or not any(pattern.search(n.astext()) for n in doctree.findall(nodes.literal_block)):
+        return
+    source = _source(app.env, docname)
+    language = options.get("literal-language") or app.config.entrydoc_literal_language
+    if _calls_stub_function(extract(source, doctree, language), pattern):
+        _check(app, docname, doctree, source)
+
+
+def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
+    findings, document = check_document(source, core_config(app), doctree)
+    _findings(app.env)[docname] = findings
+    for finding in findings:
+        report(docname, finding)
+    if app.config.entrydoc_trace:
+        _add_traces(doctree, document, findings, _source_name(app.env, docname))
+
+
+def _source_name(env, docname: str) -> str:
+    return os.path.relpath(str(env.doc2path(docname)), str(env.srcdir)).replace(os.sep, "/")
+
+
+def report(docname: str, finding: Finding) -> None:
+    logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
+                   location=(docname, finding.line))
+
+
+def _add_traces(doctree: nodes.document, document, findings, source_name: str) -> None:
+    """Put each snippet's trace right after its block (after the caption
+    wrapper, when the block has one)."""
+    traces = trace.trace_document(document, findings)
+    literals = list(doctree.findall(nodes.literal_block))
+    for snippet, snippet_trace in traces:
+        index = next((i for i, n in enumerate(literals) if n.astext() == snippet.text), None)
+        if index is None:
+            continue
+        literal = literals.pop(index)
+        anchor = literal.parent if _is_caption_wrapper(literal.parent) else literal
+        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace, source_name))
+
+
+def _is_caption_wrapper(node) -> bool:
+    return isinstance(node, nodes.container) and "literal-block-wrapper" in node.get("classes", [])
+
+
+def _on_doctree_resolved(app, doctree, docname) -> None:
+    """Only HTML shows the trace; other formats get the blocks alone."""
+    if app.builder.format != "html":
+        for node in list(doctree.findall(trace.entrydoc_trace)):
+            node.parent.remove(node)
+
+
+# -- after reading: findings of documents not re-read ----------------------------
+
+def _on_env_updated(app, env):
+    """Re-report the findings of documents this build did not re-read, so
+    that the log always shows why the build fails (Sphinx's own warnings of
+    such documents are lost; ours must not be)."""
+    read_now = _read_now(env)
+    for docname in sorted(_findings(env)):
+        if docname in read_now:
+            continue
+        for finding in _findings(env)[docname]:
+            report(docname, finding)
+    return []
+
+
+# -- the end of the build ----------------------------------------------------------
+
+def failing(app) -> Dict[str, List[Finding]]:
+    """Findings that fail the build, per document: those of the severities
+    ``entrydoc_fail_on`` names, minus those ``suppress_warnings`` silences."""
+    fail_on = app.config.entrydoc_fail_on
+    severities = {"error": {ERROR}, "warning": {ERROR, WARNING}}.get(fail_on, set())
+    suppressed = app.config.suppress_warnings
+    result = {}
+    for docname, findings in _findings(app.env).items():
+        kept = [f for f in findings if f.severity in severities
+                and not logging.is_suppressed_warning(WARNING_TYPE, f.code, suppressed)]
+        if kept:
+            result[docname] = kept
+    return result
+
+
+def summary_line(failed: Dict[str, List[Finding]]) -> str:
+    errors = sum(1 for fs in failed.values() for f in fs if f.severity == ERROR)
+    warnings = sum(1 for fs in failed.values() for f in fs if f.severity == WARNING)
+    counts = f"{errors} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
+    return f"entrydoc: {counts} in {len(failed)} document(s)"
+
+
+def _on_build_finished(app, exception) -> None:
+    if exception is not None:
+        return
+    failed = failing(app)
+    if failed:
+        logger.error(summary_line(failed))
+        app.statuscode = 1
+
+
+# -- registration ------------------------------------------------------------------
+
+def setup(app):
+    for name, default, rebuild, types in CONFIG_VALUES:
+        app.add_config_value(name, default, rebuild, types)
+    app.add_directive("entrydoc", EntrydocDirective)
+    app.add_directive("entrydoc-code-block", EntrydocCodeBlock)
+    app.add_node(entrydoc_options)
+    app.add_node(trace.entrydoc_trace, html=(trace.visit_trace_html, None))
+    app.add_css_file("entrydoc.css")
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    app.connect("builder-inited", _add_static_path)
+    app.connect("env-before-read-docs", _on_env_before_read_docs)
+    app.connect("env-purge-doc", _on_env_purge_doc)
+    app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("doctree-read", _on_doctree_read)
+    app.connect("env-updated", _on_env_updated)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("build-finished", _on_build_finished)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _add_static_path(app) -> None:
+    """Ship static/entrydoc.css with the HTML output."""
+    static = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)

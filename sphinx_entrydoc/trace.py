@@ -1,0 +1,290 @@
+"""The state trace of a checked snippet: what the checker understood of it.
+
+For each compiled C snippet the trace lists
+
+* the lines that may not be instrumented (inside a ``noinstr`` function and
+  outside every instrumentation_begin()/instrumentation_end() section),
+* where each bracket pair opens and closes,
+* the declared state order of every state-changing call (the stubs'
+  ``ENTRYDOC_ORDER``).
+
+It is computed from what the checks already produced (``Compiled.calls`` and
+the flow events cached on each compiled snippet), so rendering it costs no
+second compilation.  All line numbers are lines of the ``.rst`` file.  The
+data is plain (picklable) so that Sphinx can keep it in its doctrees; the
+HTML rendering is at the bottom of this module.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from docutils import nodes
+
+SECTION_PAIR = "instrumentation"
+SNIPPET_WRAPPER = "__entrydoc_snippet"   # compile.WRAPPER's function: a fragment of statements
+
+
+@dataclasses.dataclass(frozen=True)
+class PairSpan:
+    pair: str
+    opener: str                  # "" when a close has no opener before it
+    open_line: int               # 0 when there is no opener
+    closer: str = ""             # "" while nothing closes it
+    close_lines: Tuple[int, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderedCall:
+    line: int
+    name: str
+    states: Tuple[str, ...]      # display names, in the declared order
+
+
+@dataclasses.dataclass(frozen=True)
+class SnippetTrace:
+    first_line: int
+    last_line: int
+    noinstr_functions: Tuple[str, ...]
+    noinstr_lines: Tuple[Tuple[int, int], ...]   # inclusive ranges
+    pairs: Tuple[PairSpan, ...]
+    orders: Tuple[OrderedCall, ...]
+    findings: int = 0            # findings reported on the snippet's lines
+
+    @property
+    def empty(self) -> bool:
+        return not (self.noinstr_lines or self.pairs or self.orders)
+
+
+# -- computing the trace ----------------------------------------------------
+
+def trace_document(document, findings: Sequence = ()) -> List[Tuple[object, SnippetTrace]]:
+    """(snippet, trace) for every compiled snippet of a checked document."""
+    traces = []
+    for compiled in getattr(document, "compiled", ()):
+        trace = trace_snippet(compiled)
+        count = sum(1 for f in findings if trace.first_line <= f.line <= trace.last_line)
+        traces.append((compiled.snippet, dataclasses.replace(trace, findings=count)))
+    return traces
+
+
+def trace_snippet(compiled) -> SnippetTrace:
+    snippet = compiled.snippet
+    calls = sorted(compiled.calls, key=lambda c: (c.line, c.column))
+    noinstr = [f for f in compiled.functions if _is_noinstr(f)]
+    lines: Set[int] = set()
+    for function in noinstr:
+        lines |= _non_instrumentable_lines(compiled, function, calls)
+    return SnippetTrace(
+        first_line=snippet.line, last_line=snippet.last_line,
+        noinstr_functions=tuple(f.spelling for f in noinstr),
+        noinstr_lines=_ranges(sorted(lines), _blank_lines(snippet)),
+        pairs=tuple(_pairs(snippet, calls)),
+        orders=tuple(_orders(snippet, calls)))
+
+
+def _is_noinstr(function) -> bool:
+    from .stubs import NOINSTR, annotations
+    return function.spelling != SNIPPET_WRAPPER and NOINSTR in annotations(function)
+
+
+def _file_line(snippet, call) -> int:
+    return snippet.position(call.line, call.column)[0]
+
+
+def _non_instrumentable_lines(compiled, function, calls) -> Set[int]:
+    """Lines of a noinstr function's body outside instrumentation sections.
+
+    A line with a call is judged by the flow analysis (reached on some path
+    with no section open, the way objtool counts); other lines, which the
+    flow does not see, by where they stand between the section brackets.
+    """
+    from . import flow
+    snippet = compiled.snippet
+    body = _body_lines(compiled, function)
+    if body is None:
+        return set()
+    first, last = body
+    reached = {(e.call_line, e.call_column) for e in flow.analyse(compiled, function)
+               if isinstance(e, flow.Reached)}
+    mine = [c for c in calls if first <= _file_line(snippet, c) <= last]
+    sections = [s for s in _pairs(snippet, mine) if s.pair == SECTION_PAIR and s.open_line]
+    call_lines: Dict[int, bool] = {}
+    for call in mine:
+        position = snippet.position(call.line, call.column)
+        bracket = call.function is not None and SECTION_PAIR in (call.function.opens, call.function.closes)
+        outside = position in reached or bracket
+        call_lines[position[0]] = call_lines.get(position[0], False) or outside
+    found = set()
+    blank = _blank_lines(snippet)
+    for line in range(first, last + 1):
+        if line in blank:
+            continue
+        if line in call_lines:
+            if call_lines[line]:
+                found.add(line)
+        elif not any(s.open_line < line < max(s.close_lines or (last + 1,)) for s in sections):
+            found.add(line)
+    return found
+
+
+def _body_lines(compiled, function) -> Optional[Tuple[int, int]]:
+    """File lines strictly inside the braces of a function's body."""
+    from .clang import cindex
+    body = next((c for c in function.get_children()
+                 if c.kind == cindex().CursorKind.COMPOUND_STMT), None)
+    if body is None:
+        return None
+    start = compiled.position(body.extent.start)
+    end = compiled.position(body.extent.end)
+    if start is None or end is None:
+        return None
+    first = start[0] + 1 if _only_brace(compiled.snippet, start[0]) else start[0]
+    last = end[0] - 1 if _only_brace(compiled.snippet, end[0]) else end[0]
+    return (first, last) if first <= last else None
+
+
+def _only_brace(snippet, file_line: int) -> bool:
+    return any(l.line == file_line and l.text.strip() in ("{", "}", "};") for l in snippet.lines)
+
+
+def _blank_lines(snippet) -> Set[int]:
+    return {l.line for l in snippet.lines if not l.text.strip()}
+
+
+def _pairs(snippet, calls) -> List[PairSpan]:
+    """Match each close with the latest open of its pair before it, in
+    source order.  Several closes of one open are the exits of several paths."""
+    spans: List[PairSpan] = []
+    for call in calls:
+        function = call.function
+        if function is None:
+            continue
+        line = _file_line(snippet, call)
+        if function.opens:
+            spans.append(PairSpan(function.opens, call.name, line))
+        elif function.closes:
+            index = next((i for i in range(len(spans) - 1, -1, -1)
+                          if spans[i].pair == function.closes and spans[i].open_line), None)
+            if index is None:
+                spans.append(PairSpan(function.closes, "", 0, call.name, (line,)))
+                continue
+            span = spans[index]
+            spans[index] = dataclasses.replace(
+                span, closer=span.closer or call.name, close_lines=span.close_lines + (line,))
+    return spans
+
+
+def _orders(snippet, calls) -> List[OrderedCall]:
+    from .rules.order import DISPLAY
+    seen = set()
+    found = []
+    for call in calls:
+        function = call.function
+        if function is None or not function.order:
+            continue
+        line = _file_line(snippet, call)
+        if (line, call.name) in seen:
+            continue
+        seen.add((line, call.name))
+        found.append(OrderedCall(line, call.name, tuple(DISPLAY.get(k, k) for k in function.order)))
+    return found
+
+
+def _ranges(lines: Sequence[int], blank: Set[int]) -> Tuple[Tuple[int, int], ...]:
+    """Consecutive lines as (first, last); blank lines do not split a range."""
+    ranges: List[List[int]] = []
+    for line in lines:
+        if ranges and all(l in blank for l in range(ranges[-1][1] + 1, line)):
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    return tuple((a, b) for a, b in ranges)
+
+
+# -- the doctree node and its HTML -------------------------------------------
+
+class entrydoc_trace(nodes.General, nodes.Element):
+    """The trace of the snippet just before it; HTML builders render it,
+    the others drop it (see sphinxext)."""
+
+
+def trace_node(trace: SnippetTrace, source_name: str) -> entrydoc_trace:
+    return entrydoc_trace(trace=trace, source_name=source_name)
+
+
+def _code(name: str) -> str:
+    return f"<code>{html.escape(name)}()</code>"
+
+
+def _line_list(ranges: Iterable[Tuple[int, int]]) -> str:
+    parts = [f"{a}" if a == b else f"{a}&ndash;{b}" for a, b in ranges]
+    return ", ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _summary(trace: SnippetTrace) -> str:
+    parts = []
+    if trace.noinstr_lines:
+        parts.append("noinstr lines " + _line_list(trace.noinstr_lines))
+    if trace.pairs:
+        parts.append(_plural(len(trace.pairs), "pair"))
+    if trace.orders:
+        parts.append(_plural(len(trace.orders), "state update"))
+    if not parts:
+        parts.append("no state changes")
+    verdict = ("checked, no findings" if not trace.findings
+               else f"checked, {_plural(trace.findings, 'finding')}")
+    css = "entrydoc-ok" if not trace.findings else "entrydoc-bad"
+    return (f'<summary>State trace <span class="entrydoc-verdict {css}">{verdict}</span>'
+            f'<span class="entrydoc-counts"> &middot; {html.escape(" · ").join(parts)}</span></summary>')
+
+
+def _pair_item(span: PairSpan) -> str:
+    opened = (f"{_code(span.opener)} line {span.open_line}" if span.opener
+              else "<em>nothing opened before</em>")
+    if span.close_lines:
+        lines = ", ".join(str(l) for l in span.close_lines)
+        closed = f"{_code(span.closer)} line{'s' if len(span.close_lines) > 1 else ''} {lines}"
+    else:
+        closed = "<em>not closed</em>"
+    return (f'<li><span class="entrydoc-pair">{html.escape(span.pair)}</span> '
+            f"{opened} &rarr; {closed}</li>")
+
+
+def _order_item(call: OrderedCall) -> str:
+    states = " &rarr; ".join(html.escape(s) for s in call.states)
+    return f"<li>line {call.line} {_code(call.name)}: {states}</li>"
+
+
+def _noinstr_cell(trace: SnippetTrace) -> str:
+    if not trace.noinstr_lines:
+        return "none"
+    names = ", ".join(_code(n) for n in trace.noinstr_functions)
+    return (f"lines {_line_list(trace.noinstr_lines)} <span class=\"entrydoc-note\">"
+            f"({names} {'is' if len(trace.noinstr_functions) == 1 else 'are'} noinstr; "
+            "instrumentable calls only between instrumentation_begin() and "
+            "instrumentation_end())</span>")
+
+
+def render_html(trace: SnippetTrace, source_name: str) -> str:
+    rows = [("Not instrumentable", _noinstr_cell(trace))]
+    if trace.pairs:
+        rows.append(("Pairs", "<ul>" + "".join(_pair_item(s) for s in trace.pairs) + "</ul>"))
+    if trace.orders:
+        rows.append(("Declared state order",
+                     "<ul>" + "".join(_order_item(c) for c in trace.orders) + "</ul>"))
+    table = "".join(f'<tr><th scope="row">{name}</th><td>{cell}</td></tr>' for name, cell in rows)
+    return (f'<details class="entrydoc-trace">{_summary(trace)}'
+            f'<table class="entrydoc-trace-table">{table}</table>'
+            f'<p class="entrydoc-source">Line numbers are lines of '
+            f'<code>{html.escape(source_name)}</code>.</p></details>\n')
+
+
+def visit_trace_html(translator, node: entrydoc_trace) -> None:
+    translator.body.append(render_html(node["trace"], node["source_name"]))
+    raise nodes.SkipNode
