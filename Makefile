@@ -33,5 +33,17 @@ fuzz: setup
 rules-table: setup
 	$(BIN)/python -m sphinx_entrydoc.ruletable --write
 
+# Like the kernel's `make htmldocs`: SPHINXDIRS names subdirectories of
+# example_docs to build, each on its own with example_docs/conf.py (default
+# ".", the whole tree); O= is the output directory; SPHINXOPTS is passed to
+# sphinx-build; warnings are errors (-W).  The review/ drafts are rendered
+# but not checked unless SPHINXOPTS="-t review" (see example_docs/conf.py).
+htmldocs: setup
+	@for dir in $(SPHINXDIRS); do \
+	  echo "  SPHINX  example_docs/$$dir --> $(O)/html/$$dir"; \
+	  $(BIN)/sphinx-build -b html -W -c example_docs -d $(O)/doctrees/$$dir \
+	    $(SPHINXOPTS) example_docs/$$dir $(O)/html/$$dir || exit $$?; \
+	done
+
 clean:
 	rm -rf $(VENV) $(O) .pytest_cache *.egg-info
