@@ -43,3 +43,15 @@ def snippet_doc(body):
     """A one-snippet document: ``body`` is the C code, dedented."""
     code = textwrap.dedent(body).strip("\n")
     return "Title\n=====\n\n.. code-block:: c\n\n" + textwrap.indent(code, "\t") + "\n"
+
+
+# -- Sphinx extension tests (tests/test_sphinx.py) ---------------------------
+# sphinx.testing's fixtures (app, make_app, warning, ...) with the test roots
+# under tests/roots/test-*/.
+pytest_plugins = ("sphinx.testing.fixtures",)
+
+
+@pytest.fixture(scope="session")
+def rootdir():
+    from pathlib import Path
+    return Path(HERE) / "roots"

@@ -1,0 +1,320 @@
+"""The Sphinx extension, built with sphinx.testing on the roots in tests/roots/."""
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from sphinx_entrydoc import sphinxext
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# (docname, line, code) of every finding in tests/roots/test-entrydoc-broken.
+# optout.rst (":check: no") and ignored.rst (":ignore:" on the document and
+# on a block) have mistakes too, and must not appear.
+BROKEN = {
+    ("escape", 8, "ED001"),
+    ("pairs", 8, "ED301"),
+    ("pairs", 13, "ED201"),
+    ("pairs", 15, "ED201"),
+    ("typo", 16, "ED101"),
+    ("typo", 27, "ED102"),
+}
+BROKEN_SUMMARY = "entrydoc: 6 error(s) in 3 document(s)"
+
+_WARNING = re.compile(r"^(?P<path>\S+?\.rst):(?P<line>\d+): WARNING: (?P<code>ED\d+) ", re.M)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def log_of(stream) -> str:
+    return _ANSI.sub("", stream.getvalue())
+
+
+def entrydoc_warnings(app, stream) -> set:
+    """(docname, line, code) of each entrydoc warning the build printed."""
+    found = set()
+    for match in _WARNING.finditer(log_of(stream)):
+        docname = os.path.relpath(match["path"], str(app.srcdir))[: -len(".rst")]
+        found.add((docname.replace(os.sep, "/"), int(match["line"]), match["code"]))
+    return found
+
+
+def fresh_copy(sphinx_test_tempdir, rootdir, root: str, name: str):
+    """A private copy of a test root, for builds that change it or must not
+    share an environment with other tests."""
+    srcdir = sphinx_test_tempdir / name
+    if srcdir.exists():
+        shutil.rmtree(srcdir)
+    shutil.copytree(rootdir / f"test-{root}", srcdir)
+    return srcdir
+
+
+def build(make_app, srcdir, **kwargs):
+    warning = io.StringIO()
+    app = make_app("html", srcdir=srcdir, status=io.StringIO(), warning=warning, **kwargs)
+    app.build()
+    return app, warning
+
+
+def html(app, docname: str) -> str:
+    return (app.outdir / f"{docname}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def counted_checks(monkeypatch):
+    """Names of the files check_document is called on, in this process."""
+    checked = []
+    original = sphinxext.check_document
+
+    def counting(source, config, doctree=None):
+        checked.append(os.path.basename(source.path))
+        return original(source, config, doctree)
+
+    monkeypatch.setattr(sphinxext, "check_document", counting)
+    return checked
+
+
+# -- a clean tree ----------------------------------------------------------------
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_clean_root_builds_without_entrydoc_warnings(app, warning):
+    app.build()
+    assert "entrydoc" not in log_of(warning)
+    assert "WARNING" not in log_of(warning)
+    assert app.statuscode == 0
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_extension_metadata(app):
+    extension = app.extensions["sphinx_entrydoc"]
+    assert extension.parallel_read_safe is True
+    assert extension.parallel_write_safe is True
+    assert extension.metadata["env_version"] == sphinxext.ENV_VERSION
+    assert extension.version == sphinxext.__version__
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_default_selection_checks_entry_code_and_leaves_other_c_alone(app, counted_checks):
+    app.build()
+    # entry.rst calls stub functions, optin.rst opts in; unrelated.rst (whose
+    # C would not even compile) and index.rst are not checked.
+    assert sorted(counted_checks) == ["entry.rst", "optin.rst"]
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True,
+                    confoverrides={"entrydoc_documents": "all"})
+def test_all_documents_checks_unrelated_c_too(app, warning):
+    app.build()
+    assert ("unrelated", 12, "ED103") in entrydoc_warnings(app, warning)
+    assert app.statuscode == 1
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True,
+                    confoverrides={"entrydoc_documents": "opt-in"})
+def test_opt_in_only_checks_documents_that_ask(app, counted_checks):
+    app.build()
+    assert counted_checks == ["optin.rst"]
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True,
+                    confoverrides={"entrydoc_documents": ["auto", "unrel*", "!optin"]})
+def test_globs_add_and_remove_documents(app, counted_checks):
+    app.build()
+    assert sorted(counted_checks) == ["entry.rst", "unrelated.rst"]
+
+
+# -- the rendered page ---------------------------------------------------------------
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_html_carries_the_state_trace_of_each_checked_block(app):
+    app.build()
+    page = html(app, "entry")
+    traces = re.findall(r'<details class="entrydoc-trace">.*?</details>', page, re.S)
+    assert len(traces) == 2
+    irq, syscall = traces
+    assert "checked, no findings" in irq
+    # Lines 11-21 of entry.rst are the body of arch_handle_irq(); 15-17 sit
+    # inside the instrumentation section that lines 13 and 19 bracket.
+    assert "lines 11&ndash;13, 19&ndash;21" in irq
+    assert ("<code>irqentry_enter()</code> line 11 &rarr; <code>irqentry_exit()</code> line 21"
+            in irq)
+    assert ("<code>instrumentation_begin()</code> line 13 &rarr; "
+            "<code>instrumentation_end()</code> line 19") in irq
+    assert ("<code>irq_enter_rcu()</code>: Preemption counter &rarr; Lockdep &rarr; "
+            "NOHZ tick state &rarr; Time accounting") in irq
+    assert "<code>syscall_enter_from_user_mode()</code>: Lockdep" in syscall
+    assert "Line numbers are lines of <code>entry.rst</code>" in irq
+    assert "_static/entrydoc.css" in page
+    assert (app.outdir / "_static" / "entrydoc.css").is_file()
+    assert "entrydoc-trace" not in html(app, "unrelated")
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_entrydoc_code_block_renders_exactly_like_code_block(app):
+    app.build()
+    page = html(app, "optin")
+    wrappers = re.findall(r'<div class="literal-block-wrapper docutils container"[^>]*>(.*?)</pre></div>',
+                          page, re.S)
+    assert len(wrappers) == 2
+    # The same markup but for the caption's generated id.
+    same = [re.sub(r'(id|href)="#?id\d+"', "", w) for w in wrappers]
+    assert same[0] == same[1]
+    assert page.count('<details class="entrydoc-trace">') == 2
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-clean", freshenv=True)
+def test_entrydoc_directive_renders_nothing_and_keeps_the_title(app):
+    app.build()
+    page = html(app, "optin")
+    assert re.search(r"<title>Guest entry\b", page)
+    assert "entrydoc_options" not in page
+    assert "profile" not in re.sub(r"<[^>]+>", "", page.split('<div class="body"', 1)[-1]).lower()
+
+
+@pytest.mark.sphinx("text", testroot="entrydoc-clean", freshenv=True)
+def test_other_formats_get_the_blocks_without_the_trace(app, warning):
+    app.build()
+    text = (app.outdir / "entry.txt").read_text(encoding="utf-8")
+    assert "irqentry_enter(regs)" in text
+    assert "State trace" not in text
+    assert "WARNING" not in log_of(warning)
+
+
+# -- a broken tree ---------------------------------------------------------------
+
+@pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True)
+def test_broken_root_warns_at_docname_line_and_fails(app, warning):
+    app.build()
+    assert entrydoc_warnings(app, warning) == BROKEN
+    assert BROKEN_SUMMARY in log_of(warning)
+    assert app.statuscode == 1
+    first = next(l for l in log_of(warning).splitlines() if "ED101" in l)
+    assert first.endswith("did you mean irqentry_nmi_exit()? [entrydoc.ED101]") or \
+        first.endswith("did you mean irqentry_nmi_exit()?")   # Sphinx < 8 shows no type
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True)
+def test_failing_trace_says_so(app):
+    app.build()
+    page = html(app, "pairs")
+    assert "checked, 3 findings" in page
+    assert "<code>irqentry_enter()</code> line 8 &rarr; <code>irqentry_exit()</code> line 17" in page
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True,
+                    confoverrides={"suppress_warnings": ["entrydoc.ED101"]})
+def test_suppress_warnings_silences_a_code(app, warning):
+    app.build()
+    assert entrydoc_warnings(app, warning) == {w for w in BROKEN if w[2] != "ED101"}
+    # A silenced finding does not fail the build either.
+    assert "entrydoc: 5 error(s) in 3 document(s)" in log_of(warning)
+    assert app.statuscode == 1
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True,
+                    confoverrides={"entrydoc_ignore": ["ED1", "ED2", "ED3", "ED0"]})
+def test_ignored_codes_are_not_reported_and_do_not_fail(app, warning):
+    app.build()
+    assert entrydoc_warnings(app, warning) == set()
+    assert app.statuscode == 0
+
+
+@pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True,
+                    confoverrides={"entrydoc_fail_on": "never"})
+def test_fail_on_never_reports_but_passes(app, warning):
+    app.build()
+    assert entrydoc_warnings(app, warning) == BROKEN
+    assert "entrydoc: " not in log_of(warning)
+    assert app.statuscode == 0
+
+
+def test_bad_fail_on_is_a_config_error(make_app, rootdir):
+    from sphinx.errors import ConfigError
+    with pytest.raises(ConfigError, match="entrydoc_fail_on"):
+        make_app("html", srcdir=rootdir / "test-entrydoc-clean",
+                 confoverrides={"entrydoc_fail_on": "sometimes"})
+
+
+def test_parallel_build_gives_the_same_warnings(make_app, sphinx_test_tempdir, rootdir, counted_checks):
+    results = {}
+    for jobs in (1, 2):
+        srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", f"entrydoc-j{jobs}")
+        before = len(counted_checks)
+        app, warning = build(make_app, srcdir, freshenv=True, parallel=jobs)
+        results[jobs] = (entrydoc_warnings(app, warning), BROKEN_SUMMARY in log_of(warning),
+                         app.statuscode, {d: len(f) for d, f in app.env.entrydoc_findings.items()})
+        checked_here = len(counted_checks) - before
+        if jobs == 2:
+            # Every document was checked in a worker process, and the
+            # findings came back through env-merge-info.
+            assert checked_here == 0
+        else:
+            assert checked_here > 0
+    assert results[1] == results[2]
+    assert results[1][0] == BROKEN
+
+
+def test_incremental_rebuild_rechecks_only_the_touched_document(make_app, sphinx_test_tempdir, rootdir,
+                                                                counted_checks):
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-incremental")
+    first, _ = build(make_app, srcdir, freshenv=True)
+    assert first.statuscode == 1
+    counted_checks.clear()
+
+    clean = srcdir / "clean.rst"
+    clean.write_text(clean.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    stat = os.stat(clean)
+    os.utime(clean, (stat.st_atime + 10, stat.st_mtime + 10))
+
+    second, warning = build(make_app, srcdir)
+    assert counted_checks == ["clean.rst"]
+    # typo.rst, pairs.rst and escape.rst were not re-read: their findings
+    # are reported again and still fail the build.
+    assert entrydoc_warnings(second, warning) == BROKEN
+    assert BROKEN_SUMMARY in log_of(warning)
+    assert second.statuscode == 1
+
+
+def test_fixing_a_document_clears_its_findings(make_app, sphinx_test_tempdir, rootdir):
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-fixed")
+    build(make_app, srcdir, freshenv=True)
+    typo = srcdir / "typo.rst"
+    text = typo.read_text(encoding="utf-8").replace("irqentry_nmi_exti(", "irqentry_nmi_exit(")
+    typo.write_text(text.replace("irqentry_nmi_exit(regs);", "irqentry_nmi_exit(regs, state);"),
+                    encoding="utf-8")
+    stat = os.stat(typo)
+    os.utime(typo, (stat.st_atime + 10, stat.st_mtime + 10))
+    app, warning = build(make_app, srcdir)
+    assert entrydoc_warnings(app, warning) == {w for w in BROKEN if w[0] != "typo"}
+    assert "entrydoc: 4 error(s) in 2 document(s)" in log_of(warning)
+
+
+# -- without libclang, and without Sphinx ----------------------------------------
+
+def test_without_libclang_one_warning_and_the_other_checks_run(tmp_path, rootdir):
+    fake = tmp_path / "fake" / "clang"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no bindings here')\n")
+    env = dict(os.environ, PYTHONPATH=f"{fake.parent}{os.pathsep}{ROOT}")
+    out = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html",
+                          str(rootdir / "test-entrydoc-broken"), str(tmp_path / "out")],
+                         capture_output=True, text=True, env=env)
+    log = _ANSI.sub("", out.stderr)
+    assert "Traceback" not in log
+    assert sum("libclang" in line for line in log.splitlines()) == 1, log
+    assert "pip install libclang" in log
+    # The markup check needs no compiler: the escape in a '::' block is found.
+    assert re.search(r"escape\.rst:8: WARNING: ED001 ", log)
+    assert "entrydoc: 1 error(s) in 1 document(s)" in log
+    assert out.returncode == 1
+
+
+def test_importing_the_package_loads_neither_sphinx_nor_libclang():
+    code = ("import sys, sphinx_entrydoc; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'clang')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr
