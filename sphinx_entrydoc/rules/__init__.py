@@ -16,7 +16,7 @@ from typing import Dict, Optional
 
 from ..findings import Finding, Fix, SEVERITIES
 
-FAMILIES = ("markup", "compile", "noinstr", "pairs", "order", "prose", "review")
+FAMILIES = ("markup", "compile", "noinstr", "pairs", "order", "prose", "review", "patch")
 
 REGISTRY: Dict[str, "Rule"] = {}
 

@@ -1,7 +1,9 @@
 """Markup that renders differently from what the author meant."""
 from __future__ import annotations
 
-from ..findings import ERROR, Fix
+import re
+
+from ..findings import ERROR, STYLE, Fix
 from . import rule
 
 LITERAL_ESCAPE = rule(
@@ -12,11 +14,38 @@ LITERAL_ESCAPE = rule(
     example="  noinstr void do_nmi(struct pt_regs \\*regs)   ->   struct pt_regs *regs",
 )
 
+TRAILING_WHITESPACE = rule(
+    "ED002", "trailing-whitespace", STYLE,
+    "Trailing whitespace is invisible in review, shows up as noise in later diffs, "
+    "and checkpatch.pl rejects it in patches.",
+    "trailing whitespace",
+    example="'handled by the NMI path.  '   ->   'handled by the NMI path.'",
+)
+
+_TRAILING = re.compile(r"[ \t]+$")
+
 
 def check(ctx) -> None:
+    _escapes(ctx)
+    _trailing_whitespace(ctx)
+
+
+def _escapes(ctx) -> None:
     for normalised in ctx.normalised:
         snippet = normalised.snippet
         for index, col0, escape in normalised.escapes:
             line, column = snippet.position(index, col0)
             ctx.report(LITERAL_ESCAPE, line, column, escape=escape, char=escape[1],
                        fix=Fix(line, column, escape, escape[1], f"replace '{escape}' with '{escape[1]}'"))
+
+
+def _trailing_whitespace(ctx) -> None:
+    # Whole lines of the file, not blocks: whitespace after the last
+    # character is wrong wherever it is, and the fix is always the same.
+    for index, text in enumerate(ctx.document.source.lines):
+        match = _TRAILING.search(text)
+        if match is None:
+            continue
+        line, column = index + 1, match.start() + 1
+        ctx.report(TRAILING_WHITESPACE, line, column,
+                   fix=Fix(line, column, match.group(0), "", "remove trailing whitespace"))
