@@ -1,0 +1,208 @@
+"""``--fix`` and ``--diff``: apply the fixes findings carry.
+
+A rule attaches a :class:`~sphinx_entrydoc.findings.Fix` only when the
+change is unambiguous (one close name, a ``\\*`` in a ``::`` block, trailing
+whitespace, a codespell correction with a single candidate), so every fix
+of a selected finding is applied.
+
+Guarantees:
+
+- every fix is checked against the text before it is applied: ``old`` must
+  be at (line, column), else the fix is skipped and said so;
+- nothing but the fixed spans changes: the file is decoded with its own
+  encoding, split keeping each line's own ending (CRLF stays CRLF), and
+  encoded back; a file that would not round-trip byte for byte is refused;
+- the file is replaced atomically (temporary file in the same directory,
+  then ``os.replace``), with the original file mode;
+- a read-only file, or a file whose bytes or mtime changed since it was
+  read, is refused with a message and left as it is.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+import stat
+import tempfile
+from typing import List, Sequence, Tuple
+
+from .errors import InputError
+from .findings import Finding, Fix
+from .read import Source
+
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+BOM = "\ufeff"
+
+
+class FixRefused(InputError):
+    """A file that is not rewritten; the message says why."""
+
+
+@dataclasses.dataclass
+class Applied:
+    finding: Finding
+    fix: Fix
+
+
+@dataclasses.dataclass
+class Plan:
+    """The fixes of one file, computed but not written."""
+
+    source: Source
+    new_data: bytes
+    applied: List[Applied]
+    skipped: List[Tuple[Finding, str]]
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def changed(self) -> bool:
+        return self.new_data != self.source.data
+
+
+@dataclasses.dataclass
+class _Lines:
+    bom: str
+    texts: List[str]
+    endings: List[str]
+
+    def join(self) -> str:
+        return self.bom + "".join(t + e for t, e in zip(self.texts, self.endings))
+
+
+def _split(source: Source) -> _Lines:
+    """The file's text as the core numbered it (line breaks are CRLF, CR or
+    LF; the BOM is not part of line 1), keeping each line's own ending."""
+    try:
+        raw = source.data.decode(source.encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise FixRefused(f"{source.path}: cannot decode it as {source.encoding} again; not fixed")
+    bom = BOM if raw.startswith(BOM) else ""
+    parts = _LINE_BREAK.split(raw[len(bom):])
+    lines = _Lines(bom, parts[0::2], parts[1::2] + [""])
+    if lines.join().encode(source.encoding) != source.data:
+        raise FixRefused(f"{source.path}: {source.encoding} does not give back the same bytes; "
+                         "not fixed, to leave every other byte as it is")
+    return lines
+
+
+def plan(source: Source, findings: Sequence[Finding]) -> Plan:
+    """Apply every finding's fix to the text of ``source``, right to left on
+    each line so earlier columns stay valid; overlapping fixes after the
+    first are skipped."""
+    lines = _split(source)
+    applied: List[Applied] = []
+    skipped: List[Tuple[Finding, str]] = []
+    fixes = sorted({(f.fix.line, f.fix.column, f.fix.old, f.fix.new): f for f in findings
+                    if f.fix is not None and f.path == source.path}.items(), reverse=True)
+    limit = {}  # line -> first column already rewritten on it
+    for (line, column, old, new), finding in fixes:
+        reason = _check(lines, finding.fix, limit.get(line))
+        if reason:
+            skipped.append((finding, reason))
+            continue
+        text = lines.texts[line - 1]
+        lines.texts[line - 1] = text[:column - 1] + new + text[column - 1 + len(old):]
+        limit[line] = column
+        applied.append(Applied(finding, finding.fix))
+    applied.reverse()
+    return Plan(source, lines.join().encode(source.encoding), applied, skipped)
+
+
+def _check(lines: _Lines, fix: Fix, rewritten_from) -> str:
+    """Why ``fix`` cannot be applied, or ""."""
+    if not 1 <= fix.line <= len(lines.texts) or fix.column < 1 or not fix.old:
+        return "its position is outside the file"
+    if rewritten_from is not None and fix.column - 1 + len(fix.old) > rewritten_from - 1:
+        return "it overlaps another fix on the same line"
+    text = lines.texts[fix.line - 1]
+    found = text[fix.column - 1:fix.column - 1 + len(fix.old)]
+    if found != fix.old:
+        return f"expected {fix.old!r} at {fix.line}:{fix.column}, found {found!r}"
+    return ""
+
+
+def unified_diff(plan: Plan) -> str:
+    if not plan.changed:
+        return ""
+    old = _keep_ends(plan.source.data.decode(plan.source.encoding))
+    new = _keep_ends(plan.new_data.decode(plan.source.encoding))
+    diff = difflib.unified_diff(old, new, f"a/{plan.path}", f"b/{plan.path}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                   for line in diff)
+
+
+def _keep_ends(text: str) -> List[str]:
+    """Lines with their own endings, split where the core splits them (not
+    at form feeds or Unicode line separators, as str.splitlines would)."""
+    parts = _LINE_BREAK.split(text)
+    lines = [t + e for t, e in zip(parts[0::2], parts[1::2] + [""])]
+    return lines if lines[-1] else lines[:-1]
+
+
+def write(plan: Plan) -> None:
+    """Replace the file with the fixed bytes, or raise FixRefused and leave
+    it untouched."""
+    if not plan.changed:
+        return
+    target = os.path.realpath(plan.path)  # through a symlink: rewrite the file, keep the link
+    before = _stat(plan.path, target)
+    if _read_only(target, before):
+        raise FixRefused(f"{plan.path}: file is read-only; not fixed (left unchanged)")
+    if _current_bytes(plan.path, target) != plan.source.data:
+        raise FixRefused(f"{plan.path}: changed since it was read; not fixed (left unchanged), "
+                         "run the fix again")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.",
+                                         suffix=".entrydoc-fix")
+    except OSError as exc:
+        raise FixRefused(f"{plan.path}: cannot create a temporary file next to it "
+                         f"({exc.strerror or exc}); not fixed (left unchanged)")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(plan.new_data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, stat.S_IMODE(before.st_mode))
+        # The last look before the rename: another writer since our read?
+        if _changed(before, _stat(plan.path, target)):
+            raise FixRefused(f"{plan.path}: changed while it was being fixed; not fixed (left unchanged), "
+                             "run the fix again")
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise FixRefused(f"{plan.path}: cannot write it ({exc.strerror or exc}); not fixed (left unchanged)")
+        raise
+
+
+def _stat(path: str, target: str) -> os.stat_result:
+    try:
+        return os.stat(target)
+    except OSError as exc:
+        raise FixRefused(f"{path}: cannot read it any more ({exc.strerror or exc}); not fixed")
+
+
+def _current_bytes(path: str, target: str) -> bytes:
+    try:
+        with open(target, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise FixRefused(f"{path}: cannot read it any more ({exc.strerror or exc}); not fixed")
+
+
+def _read_only(target: str, status: os.stat_result) -> bool:
+    # root may write anything, so the mode bits are asked too: a file
+    # nobody may write is one its owner wants left alone.
+    no_write_bits = not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return no_write_bits or not os.access(target, os.W_OK)
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_ino, before.st_size, before.st_mtime_ns) != (after.st_ino, after.st_size, after.st_mtime_ns)
