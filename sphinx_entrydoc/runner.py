@@ -1,0 +1,179 @@
+"""Run the core over many documents: find them, read them, take what the
+cache has, check the rest (in a process pool with ``-j``), keep going past
+bad files.
+
+libclang translation units live in the process that made them, so the
+unit of parallel work is a whole document, checked by :func:`check_source`
+in a worker process.  The main process loads the library only to check
+that it is there, and parses nothing (the cache key hashes the stub files
+directly), so forking workers is safe.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import fnmatch
+import multiprocessing
+import os
+import sys
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from .cache import Cache, Stats
+from .config import Config
+from .errors import InputError, LibclangMissing
+from .findings import Finding
+from .read import Source, decode, read_source
+
+STDIN = "-"
+# Directories never walked into: version control, caches, build output.
+SKIPPED_DIRS = ("_build",)
+
+
+@dataclasses.dataclass
+class Outcome:
+    findings: List[Finding] = dataclasses.field(default_factory=list)
+    # Findings of each source, in the order given (None: it could not be checked).
+    results: List[Optional[List[Finding]]] = dataclasses.field(default_factory=list)
+    errors: List[str] = dataclasses.field(default_factory=list)   # one line per bad input
+    sources: Dict[str, Source] = dataclasses.field(default_factory=dict)
+    checked: int = 0
+    cache: Stats = dataclasses.field(default_factory=Stats)
+
+
+class Fatal(InputError):
+    """A problem that makes every further document fail the same way (no
+    libclang): the run stops at once with this one line."""
+
+
+# -- finding the documents ----------------------------------------------------
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """flake8's rule: a pattern with a '/' matches the absolute path, one
+    without matches the file's or directory's own name."""
+    name = os.path.basename(os.path.normpath(path))
+    absolute = os.path.abspath(path)
+    return any(fnmatch.fnmatch(absolute if "/" in p else name, p) for p in patterns)
+
+
+def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], List[str]]:
+    """(documents in a stable order without duplicates, one error line per bad path)."""
+    documents: List[str] = []
+    errors: List[str] = []
+    for path in paths:
+        if path == STDIN:
+            documents.append(STDIN)
+        elif os.path.isdir(path):
+            found = _walk(path, exclude)
+            if not found and not excluded(path, exclude):
+                errors.append(f"{path}: no .rst files in this directory")
+            documents += found
+        elif not os.path.exists(path):
+            errors.append(f"{path}: no such file or directory")
+        elif not excluded(path, exclude):
+            documents.append(os.path.normpath(path))
+    seen = set()
+    unique = []
+    for document in documents:
+        key = document if document == STDIN else os.path.realpath(document)
+        if key not in seen:
+            seen.add(key)
+            unique.append(document)
+    return unique, errors
+
+
+def _walk(top: str, exclude: Sequence[str]) -> List[str]:
+    if excluded(top, exclude):
+        return []
+    found = []
+    for root, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS
+                         and not excluded(os.path.join(root, d), exclude))
+        found += [os.path.normpath(os.path.join(root, f)) for f in files
+                  if f.endswith(".rst") and not excluded(os.path.join(root, f), exclude)]
+    return sorted(found)
+
+
+def read_all(documents: Sequence[str], stdin_name: str = "<stdin>") -> Tuple[List[Source], List[str]]:
+    sources, errors = [], []
+    for document in documents:
+        try:
+            if document == STDIN:
+                sources.append(decode(stdin_name, sys.stdin.buffer.read()))
+            else:
+                sources.append(read_source(document))
+        except InputError as exc:
+            errors.append(str(exc))
+    return sources, errors
+
+
+# -- checking -----------------------------------------------------------------
+
+def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cache] = None,
+                  jobs: int = 1) -> Outcome:
+    """Findings of every source; the ones the cache lacks are checked (in
+    ``jobs`` processes when there are several) and then cached."""
+    outcome = Outcome(sources={s.path: s for s in sources}, results=[None] * len(sources))
+    missing: List[int] = []
+    for position, source in enumerate(sources):
+        cached = cache.get(source) if cache is not None else None
+        if cached is None:
+            missing.append(position)
+        else:
+            outcome.results[position] = cached
+    checked = _run([sources[p] for p in missing], config, jobs)
+    for position, (status, result) in zip(missing, checked):
+        if status == "fatal":
+            raise Fatal(result)
+        if status == "error":
+            outcome.errors.append(result)
+            continue
+        outcome.results[position] = result
+        if cache is not None:
+            cache.put(sources[position], result)
+    for result in outcome.results:
+        if result is not None:
+            outcome.findings += result
+            outcome.checked += 1
+    if cache is not None:
+        outcome.cache = cache.stats
+    outcome.findings.sort()
+    return outcome
+
+
+def _run(sources: List[Source], config: Config, jobs: int):
+    tasks = [(source, config) for source in sources]
+    workers = min(jobs, len(tasks))
+    if workers <= 1:
+        return [check_one(task) for task in tasks]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            return list(pool.map(check_one, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
+    except (OSError, concurrent.futures.process.BrokenProcessPool):
+        # No process pool here (a sandbox without semaphores, a killed
+        # worker): the same work, one document after the other.
+        return [check_one(task) for task in tasks]
+
+
+def _context():
+    # fork: workers start with the modules already imported, and nothing
+    # re-runs the program's __main__; spawn where there is no fork.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def check_one(task: Tuple[Source, Config]):
+    """("ok", findings), ("error", one line) or ("fatal", one line).  Runs in
+    a worker process: returns plain data, never raises."""
+    from .check import check_source
+    source, config = task
+    try:
+        return "ok", check_source(source, config)
+    except LibclangMissing as exc:
+        return "fatal", str(exc)
+    except InputError as exc:
+        return "error", f"{source.path}: {exc}" if source.path not in str(exc) else str(exc)
+    except RecursionError:
+        return "error", f"{source.path}: document nested too deeply to check"
+    except Exception as exc:  # a bug: say where, keep checking the other documents
+        return "error", (f"{source.path}: internal error while checking "
+                         f"({type(exc).__name__}: {exc}); please report it")
