@@ -1,84 +1,393 @@
-"""The standalone front end: ``sphinx-entrydoc lint PATH...``."""
+"""The standalone front end.
+
+``sphinx-entrydoc lint PATH...`` checks documents; ``sphinx-entrydoc
+check-patch FILE|-`` checks what a patch adds.  Exit status: 0 no errors,
+1 errors found (with ``--strict``: any finding), 2 usage or input problem
+(one line each on stderr, never a traceback).
+"""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from typing import List, Optional
+from typing import Dict, List, Optional, Sequence
 
 from . import report
 from ._version import __version__
-from .config import Config
 from .errors import InputError
-from .findings import ERROR
+from .findings import ERROR, Finding
+from .settings import FORMATS, PATCH_FORMATS, available_cpus
+
+PROG = "sphinx-entrydoc"
+
+
+# -- command line ---------------------------------------------------------------
+
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return available_cpus()
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: allowed values are a positive integer, auto")
+    return number
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options shared by lint and check-patch; None means "not given", so
+    the configuration file's value stands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    common.add_argument("--config", metavar="FILE",
+                        help="read settings from FILE instead of the closest pyproject.toml "
+                             "with a [tool.sphinx-entrydoc] table")
+    common.add_argument("--isolated", action="store_true", help="read no configuration file")
+    common.add_argument("--stubs", action="append", metavar="DIR",
+                        help="an extra stub header directory (repeatable)")
+    common.add_argument("--srctree", metavar="DIR", help="the kernel source tree")
+    common.add_argument("--profile", choices=("default", "review"), help="review adds the style rules")
+    common.add_argument("--select", action="append", metavar="CODES",
+                        help="only these codes or code prefixes (comma separated, repeatable)")
+    common.add_argument("--ignore", action="append", metavar="CODES",
+                        help="skip these codes or code prefixes (comma separated, repeatable)")
+    common.add_argument("--literal-language", choices=("auto", "c", "none"),
+                        help="language of '::' blocks with no '.. highlight::' in force")
+    common.add_argument("-j", "--jobs", type=_jobs, metavar="N|auto",
+                        help="check documents in N processes (auto: one per CPU); default 1")
+    common.add_argument("--no-cache", dest="cache", action="store_false", default=None,
+                        help="neither read nor write the result cache")
+    common.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default .entrydoc-cache)")
+    common.add_argument("--stats", action="store_true", help="print cache hits and misses on stderr")
+    common.add_argument("--strict", action="store_true", default=None,
+                        help="exit 1 on warnings and style findings too")
+    return common
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sphinx-entrydoc",
-                                     description="Check kernel-style entry/exit documentation.")
-    parser.add_argument("--version", action="version", version=f"sphinx-entrydoc {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    lint = commands.add_parser("lint", help="check .rst files and directories")
-    lint.add_argument("paths", nargs="+", metavar="PATH")
-    lint.add_argument("--stubs", action="append", default=[], metavar="DIR",
-                      help="an extra stub header directory (repeatable)")
-    lint.add_argument("--profile", choices=("default", "review"), default="default")
-    lint.add_argument("--select", default="", help="only these codes or prefixes (comma separated)")
-    lint.add_argument("--ignore", default="", help="skip these codes or prefixes (comma separated)")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
-    lint.add_argument("--literal-language", choices=("auto", "c", "none"), default="auto",
-                      help="language of '::' blocks with no '.. highlight::' in force")
+    parser = argparse.ArgumentParser(prog=PROG, description="Check kernel-style entry/exit documentation.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
+
+    lint = commands.add_parser("lint", parents=[common], help="check .rst files and directories",
+                               description="Check .rst files, directories (recursively) and - (stdin).")
+    lint.add_argument("paths", nargs="*", metavar="PATH")
+    lint.add_argument("--format", choices=FORMATS, help="output format (default text)")
+    lint.add_argument("--exclude", action="append", metavar="GLOB",
+                      help="skip files and directories matching GLOB (repeatable)")
+    lint.add_argument("--stdin-filename", metavar="NAME", default="<stdin>",
+                      help="the path to report for a document read from -")
+    lint.add_argument("--explain", metavar="CODE", help="explain a rule (or list the rules of a prefix) and exit")
+    changes = lint.add_mutually_exclusive_group()
+    changes.add_argument("--fix", action="store_true", help="apply the unambiguous fixes to the files")
+    changes.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+
+    patch = commands.add_parser("check-patch", parents=[common],
+                                help="check the lines a patch (format-patch, mbox or git diff) adds",
+                                description="Check the .rst lines a patch adds, and its hygiene.")
+    patch.add_argument("patch", metavar="FILE|-", help="the patch file, or - for standard input")
+    patch.add_argument("--format", choices=PATCH_FORMATS,
+                       help="output format (default text); email is a reply quoting the patch")
     return parser
 
 
-def _codes(value: str):
-    return tuple(c.strip() for c in value.split(",") if c.strip())
+def _codes(values: Optional[List[str]]):
+    if values is None:
+        return None
+    return tuple(c.strip().upper() for v in values for c in v.replace(",", " ").split())
 
 
-def _documents(paths: List[str]) -> List[str]:
-    found = []
-    for path in paths:
-        if os.path.isdir(path):
-            batch = []
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_build")))
-                batch += [os.path.join(root, f) for f in files if f.endswith(".rst")]
-            if not batch:
-                raise InputError(f"{path}: no .rst files in this directory")
-            found += sorted(batch)
-        else:
-            found.append(path)
-    return found
+def _settings(args: argparse.Namespace):
+    from . import settings
+    cwd = os.getcwd()
+    overrides = {
+        "stubs": tuple(os.path.normpath(os.path.join(cwd, d)) for d in args.stubs) if args.stubs else None,
+        "srctree": args.srctree, "profile": args.profile, "select": _codes(args.select),
+        "ignore": _codes(args.ignore), "format": args.format, "jobs": args.jobs,
+        "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
+        "literal_language": args.literal_language,
+    }
+    if getattr(args, "exclude", None):
+        overrides["exclude"] = tuple(os.path.abspath(p) if "/" in p else p for p in args.exclude)
+    loaded = settings.load(args.config, args.isolated, overrides)
+    _check_codes(loaded.select, "select")
+    _check_codes(loaded.ignore, "ignore")
+    _check_stub_dirs(loaded.stubs)
+    _check_libclang()
+    return loaded
+
+
+def _check_libclang() -> None:
+    """Fail the same way with a warm cache as with a cold one: whether
+    libclang is missing must not depend on what was cached (25 ms)."""
+    from .clang import cindex
+    cindex()
+
+
+def _check_stub_dirs(directories: Sequence[str]) -> None:
+    """A missing stub directory fails every document alike: say it once, up front."""
+    from .cache import stubs_fingerprint
+    stubs_fingerprint(directories)
+
+
+def _check_codes(patterns: Sequence[str], option: str) -> None:
+    from .rules import load_all
+    codes = load_all()
+    for pattern in patterns:
+        if not any(code.startswith(pattern) for code in codes):
+            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                             f"codes such as ED101 or prefixes such as ED1 (--explain ED lists them)")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A path or message the terminal's encoding cannot show must not
+        # end the run with a traceback.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
-    from .check import check_source
-    from .read import read_source
     try:
-        config = Config(stub_dirs=tuple(args.stubs), profile=args.profile, select=_codes(args.select),
-                        ignore=_codes(args.ignore), literal_language=args.literal_language)
-        paths = _documents(args.paths)
+        if args.command == "lint":
+            return lint_command(args)
+        return patch_command(args)
     except InputError as exc:
-        print(f"sphinx-entrydoc: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 2
-    findings = []
-    failed = False
-    for path in paths:
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as cat does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _error(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+# -- lint -------------------------------------------------------------------------------
+
+def lint_command(args: argparse.Namespace) -> int:
+    if args.explain:
+        return explain(args.explain)
+    if not args.paths:
+        raise InputError("lint: give at least one PATH (a file, a directory, or - for standard input)")
+    if args.fix and "-" in args.paths:
+        raise InputError("--fix cannot rewrite standard input; use --diff to see the fixes")
+    from .runner import check_sources, discover, read_all
+    settings = _settings(args)
+    config = _config(settings)
+    formatter = _formatter(settings.format, sys.stdout)  # a bad format fails before the work
+    documents, errors = discover(args.paths, settings.exclude)
+    sources, read_errors = read_all(documents, args.stdin_filename)
+    errors += read_errors
+    cache = _cache(settings, config)
+    outcome = check_sources(sources, config, cache, settings.jobs)
+    errors += outcome.errors
+    findings = outcome.findings
+    if args.diff:
+        return _show_diff(findings, outcome.sources, errors)
+    if args.fix:
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
+    for line in _unique(errors):
+        _error(line)
+    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
+    _print_stats(args, cache)
+    return exit_status(findings, errors, settings.strict)
+
+
+def _print_stats(args: argparse.Namespace, cache) -> None:
+    if args.stats:
+        print(cache.stats.line() if cache is not None else "cache: off", file=sys.stderr)
+
+
+def _cache(settings, config):
+    if not settings.cache:
+        return None
+    from .cache import Cache, run_key
+    key = run_key(config)
+    return Cache(settings.cache_dir, key) if key is not None else None
+
+
+def _config(settings):
+    """The core's Config; the source tree defaults to ``$srctree``, as the
+    kernel's ``make htmldocs`` exports it (the tree index decides)."""
+    config = settings.config()
+    try:
+        from .srctree import resolve_srctree
+    except ImportError:
+        return config
+    return resolve_srctree(config)
+
+
+def _unique(lines: Sequence[str]) -> List[str]:
+    """Each error once: a broken stub directory fails every document alike."""
+    return list(dict.fromkeys(lines))
+
+
+def exit_status(findings: Sequence[Finding], errors: Sequence[str], strict: bool) -> int:
+    if errors:
+        return 2
+    if any(f.severity == ERROR for f in findings) or (strict and findings):
+        return 1
+    return 0
+
+
+def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, formatter=None) -> None:
+    if formatter is None:
+        formatter = _formatter(fmt, sys.stdout)
+    formatter.start()
+    for finding in findings:
+        formatter.handle(finding)
+    formatter.stop(summary)
+    if fmt == "text":
+        print(report.summary_line(summary.findings, summary.documents, summary.unit), file=sys.stderr)
+
+
+def _formatter(fmt: str, stream) -> report.Formatter:
+    if fmt == "email":
+        raise InputError("format 'email' is for check-patch; allowed values for lint are " + ", ".join(FORMATS))
+    return {"text": report.TextFormatter, "json": report.JsonFormatter,
+            "sarif": report.SarifFormatter, "github": report.GithubFormatter}[fmt](stream)
+
+
+def explain(code: str) -> int:
+    from .rules import load_all
+    rules = load_all()
+    code = code.strip().upper()
+    if code in rules:
+        sys.stdout.write(_explanation(rules[code]))
+        return 0
+    matched = [r for c, r in rules.items() if c.startswith(code)]
+    if not matched:
+        raise InputError(f"--explain: no rule {code!r}; codes run from {min(rules)} to {max(rules)} "
+                         "(--explain ED lists them all)")
+    for rule in matched:
+        print(f"{rule.code}  {rule.name:36} {rule.severity:8} {rule.profile}")
+    return 0
+
+
+def _explanation(rule) -> str:
+    text = (f"{rule.code} {rule.name}\n"
+            f"severity: {rule.severity}; family: {rule.family}; profile: {rule.profile}"
+            + (" (runs with --profile review)" if rule.profile == "review" else "") + "\n\n"
+            f"Why: {rule.rationale}\n\n"
+            f"Message: {rule.template}\n")
+    if rule.example:
+        text += f"\nExample:\n    {rule.example}\n"
+    return text
+
+
+# -- --fix and --diff --------------------------------------------------------------
+
+def _fix_plans(findings: Sequence[Finding], sources) -> List:
+    from . import fix
+    by_path: Dict[str, List[Finding]] = {}
+    for finding in findings:
+        if finding.fix is not None:
+            by_path.setdefault(finding.path, []).append(finding)
+    plans = []
+    for path in sorted(by_path):
         try:
-            findings += check_source(read_source(path), config)
-        except InputError as exc:
-            if "libclang" in str(exc):
-                print(f"sphinx-entrydoc: {exc}", file=sys.stderr)
-                return 2
-            print(f"sphinx-entrydoc: {exc}", file=sys.stderr)
-            failed = True
-    findings.sort()
-    if args.format == "json":
-        sys.stdout.write(report.as_json(findings, len(paths)))
-    else:
-        sys.stdout.write(report.text(findings))
-        print(report.summary_line(findings, len(paths)), file=sys.stderr)
-    if failed:
-        return 2
-    return 1 if any(f.severity == ERROR for f in findings) else 0
+            plans.append(fix.plan(sources[path], by_path[path]))
+        except fix.FixRefused as exc:
+            _error(str(exc))
+    return plans
+
+
+def _show_diff(findings, sources, errors: List[str]) -> int:
+    from . import fix
+    plans = _fix_plans(findings, sources)
+    for line in _unique(errors):
+        _error(line)
+    for plan in plans:
+        sys.stdout.write(fix.unified_diff(plan))
+        _report_skipped(plan)
+    count = sum(len(p.applied) for p in plans if p.changed)
+    files = sum(1 for p in plans if p.changed)
+    print(f"{count} fix(es) would be applied to {files} file(s)", file=sys.stderr)
+    return 2 if errors else (1 if files else 0)
+
+
+def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> List[Finding]:
+    """Write the fixes, then lint the rewritten files again, so the findings
+    reported are those that remain, at their new positions."""
+    from . import fix
+    from .runner import check_sources, read_all
+    rewritten = []
+    for plan in _fix_plans(findings, sources):
+        _report_skipped(plan)
+        if not plan.changed:
+            continue
+        try:
+            fix.write(plan)
+        except fix.FixRefused as exc:
+            errors.append(str(exc))
+            continue
+        for applied in plan.applied:
+            print(f"fixed {plan.path}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
+                  f"{applied.fix.description}", file=sys.stderr)
+        rewritten.append(plan.path)
+    if not rewritten:
+        return list(findings)
+    again, read_errors = read_all(rewritten)
+    errors += read_errors
+    outcome = check_sources(again, config, cache, jobs)
+    errors += outcome.errors
+    kept = [f for f in findings if f.path not in set(rewritten)]
+    return sorted(kept + outcome.findings)
+
+
+def _report_skipped(plan) -> None:
+    for finding, reason in plan.skipped:
+        print(f"not fixed {plan.path}:{finding.line}:{finding.column}: {finding.code}: {reason}",
+              file=sys.stderr)
+
+
+# -- check-patch ---------------------------------------------------------------------
+
+def patch_command(args: argparse.Namespace) -> int:
+    from .patch import read_patches, review
+    settings = _settings(args)
+    config = _config(settings)
+    name, data = _read_patch(args.patch)
+    patches = read_patches(name, data)
+    cache = _cache(settings, config)
+    reports, errors = review(patches, config, tree=settings.srctree or os.getcwd(),
+                             cache=cache, jobs=settings.jobs)
+    for line in _unique(errors):
+        _error(line)
+    findings = [f for r in reports for f in r.findings]
+    summary = report.Summary(findings, len(patches), errors, unit="patch(es)")
+    _emit(settings.format, findings, summary, _patch_formatter(settings.format, reports))
+    _print_stats(args, cache)
+    return exit_status(findings, errors, settings.strict)
+
+
+def _read_patch(path: str):
+    if path == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a patch")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}")
+
+
+def _patch_formatter(fmt: str, reports) -> report.Formatter:
+    if fmt == "email":
+        return report.EmailFormatter(sys.stdout, reports)
+    if fmt == "json":
+        numbers = {id(f): r.patch.number for r in reports for f in r.findings}
+        patches = [{"number": r.patch.number, "subject": r.patch.subject, "author": r.patch.author,
+                    "date": r.patch.date} for r in reports]
+        return report.JsonFormatter(sys.stdout, extra={"patches": patches},
+                                    annotate=lambda f: {"patch": numbers[id(f)]})
+    return _formatter(fmt, sys.stdout)
