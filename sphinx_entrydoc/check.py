@@ -10,7 +10,7 @@ from . import rules
 from .compile import compile_snippet
 from .config import Config
 from .context import Context
-from .errors import LibclangMissing
+from .errors import InputError, LibclangMissing
 from .extract import Document, extract
 from .findings import Finding
 from .normalise import normalise
@@ -33,6 +33,16 @@ def check_source(source: Source, config: Config, doctree: Optional[nodes.documen
 
 def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
                    ) -> Tuple[List[Finding], Document]:
+    try:
+        return _check_document(source, config, doctree)
+    except RecursionError:
+        # docutils and the flow walk recurse once per nesting level.
+        raise InputError(f"{source.path}: nests too deeply to check (lists, blocks or C statements "
+                         f"more than a few hundred levels deep)") from None
+
+
+def _check_document(source: Source, config: Config, doctree: Optional[nodes.document]
+                    ) -> Tuple[List[Finding], Document]:
     if doctree is None:
         doctree = parse_rst(source.text, source.path)
     document = extract(source, doctree, config.literal_language)

@@ -275,7 +275,7 @@ def _collect(compiled: Compiled, api: Api) -> None:
     placeholders = set(compiled.undeclared_calls) - defined
     placeholder_extents = []
     untyped_refs = []
-    for cursor, parent in _walk(tu.cursor, None):
+    for cursor, parent in _walk_snippet(tu):
         if cursor.location.file is None or cursor.location.file.name != SNIPPET_FILE:
             continue
         recovered = _recovered_call(cursor, parent, ci)
@@ -318,6 +318,14 @@ def _collect(compiled: Compiled, api: Api) -> None:
             line0, col0 = callee[1], callee[2]
         compiled.diagnostics.append(Diagnostic(kind, line0, col0, diag.spelling,
                                                callee[0] if callee else None))
+
+
+def _walk_snippet(tu):
+    """Every cursor of the snippet's own declarations, with its parent
+    (the stub headers' declarations are not walked)."""
+    for top in tu.cursor.get_children():
+        if top.location.file is not None and top.location.file.name == SNIPPET_FILE:
+            yield from _walk(top, tu.cursor)
 
 
 def _walk(cursor, parent):

@@ -10,6 +10,7 @@ where it stands for omitted code (a whole line, or a whole expression).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Dict, List, Tuple
 
@@ -50,7 +51,7 @@ class Normalised:
     escapes: List[Tuple[int, int, str]]     # (0-based line, 0-based column, the escape)
     elided_lines: List[int]
 
-    @property
+    @functools.cached_property
     def code_lines(self) -> List[str]:
         return self.code.split("\n")
 
