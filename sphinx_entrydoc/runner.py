@@ -16,6 +16,7 @@ import fnmatch
 import multiprocessing
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .cache import Cache, Stats
@@ -148,7 +149,7 @@ def _run(sources: List[Source], config: Config, jobs: int):
     try:
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             return list(pool.map(check_one, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
-    except (OSError, concurrent.futures.process.BrokenProcessPool):
+    except (OSError, BrokenProcessPool):
         # No process pool here (a sandbox without semaphores, a killed
         # worker): the same work, one document after the other.
         return [check_one(task) for task in tasks]
