@@ -164,10 +164,14 @@ def _opts_in(doctree: nodes.document) -> bool:
     return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
 
 
-@functools.lru_cache(maxsize=8)
 def _stub_call_pattern(stub_dirs: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
-    """A regex finding a call to any function the stubs declare."""
-    names = _stub_function_names(stub_dirs)
+    """A regex finding a call to any function the stubs declare (as they
+    are now: load_api notices edited headers)."""
+    return _call_pattern(tuple(sorted(_stub_function_names(stub_dirs))))
+
+
+@functools.lru_cache(maxsize=8)
+def _call_pattern(names: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
     if not names:
         return None
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
@@ -343,8 +347,26 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
     _findings(app.env)[docname] = findings
     for finding in findings:
         report(docname, finding)
+    # A checked document is re-read when the project's own stubs change.
+    for header in _project_stub_headers(_stub_dirs(app)):
+        app.env.note_dependency(header)
     if app.config.entrydoc_trace:
-        _add_traces(doctree, document, findings, _source_name(app.env, docname))
+        shown = [f for f in findings if not _suppressed(app, f)]
+        _add_traces(doctree, document, shown, _source_name(app.env, docname))
+
+
+@functools.lru_cache(maxsize=8)
+def _project_stub_headers(stub_dirs: Tuple[str, ...]) -> Tuple[str, ...]:
+    headers = []
+    for directory in stub_dirs:
+        for root, dirs, files in os.walk(directory):
+            dirs.sort()
+            headers += [os.path.join(root, f) for f in sorted(files) if f.endswith(".h")]
+    return tuple(headers)
+
+
+def _suppressed(app, finding: Finding) -> bool:
+    return logging.is_suppressed_warning(WARNING_TYPE, finding.code, app.config.suppress_warnings)
 
 
 def _source_name(env, docname: str) -> str:
@@ -403,11 +425,9 @@ def failing(app) -> Dict[str, List[Finding]]:
     ``entrydoc_fail_on`` names, minus those ``suppress_warnings`` silences."""
     fail_on = app.config.entrydoc_fail_on
     severities = {"error": {ERROR}, "warning": {ERROR, WARNING}}.get(fail_on, set())
-    suppressed = app.config.suppress_warnings
     result = {}
     for docname, findings in _findings(app.env).items():
-        kept = [f for f in findings if f.severity in severities
-                and not logging.is_suppressed_warning(WARNING_TYPE, f.code, suppressed)]
+        kept = [f for f in findings if f.severity in severities and not _suppressed(app, f)]
         if kept:
             result[docname] = kept
     return result

@@ -47,10 +47,16 @@ def fresh_copy(sphinx_test_tempdir, rootdir, root: str, name: str):
     """A private copy of a test root, for builds that change it or must not
     share an environment with other tests."""
     srcdir = sphinx_test_tempdir / name
-    if srcdir.exists():
-        shutil.rmtree(srcdir)
-    shutil.copytree(rootdir / f"test-{root}", srcdir)
+    if os.path.exists(str(srcdir)):
+        shutil.rmtree(str(srcdir))
+    shutil.copytree(str(rootdir / f"test-{root}"), str(srcdir))
     return srcdir
+
+
+def touch_later(path) -> None:
+    """Give a file an mtime Sphinx cannot take for the one it already read."""
+    stat = os.stat(str(path))
+    os.utime(str(path), (stat.st_atime + 10, stat.st_mtime + 10))
 
 
 def build(make_app, srcdir, **kwargs):
@@ -149,7 +155,7 @@ def test_html_carries_the_state_trace_of_each_checked_block(app):
     assert "<code>syscall_enter_from_user_mode()</code>: Lockdep" in syscall
     assert "Line numbers are lines of <code>entry.rst</code>" in irq
     assert "_static/entrydoc.css" in page
-    assert (app.outdir / "_static" / "entrydoc.css").is_file()
+    assert os.path.isfile(str(app.outdir / "_static" / "entrydoc.css"))
     assert "entrydoc-trace" not in html(app, "unrelated")
 
 
@@ -232,11 +238,11 @@ def test_fail_on_never_reports_but_passes(app, warning):
     assert app.statuscode == 0
 
 
-def test_bad_fail_on_is_a_config_error(make_app, rootdir):
+def test_bad_fail_on_is_a_config_error(make_app, sphinx_test_tempdir, rootdir):
     from sphinx.errors import ConfigError
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-clean", "entrydoc-bad-config")
     with pytest.raises(ConfigError, match="entrydoc_fail_on"):
-        make_app("html", srcdir=rootdir / "test-entrydoc-clean",
-                 confoverrides={"entrydoc_fail_on": "sometimes"})
+        make_app("html", srcdir=srcdir, confoverrides={"entrydoc_fail_on": "sometimes"})
 
 
 def test_parallel_build_gives_the_same_warnings(make_app, sphinx_test_tempdir, rootdir, counted_checks):
@@ -267,8 +273,7 @@ def test_incremental_rebuild_rechecks_only_the_touched_document(make_app, sphinx
 
     clean = srcdir / "clean.rst"
     clean.write_text(clean.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    stat = os.stat(clean)
-    os.utime(clean, (stat.st_atime + 10, stat.st_mtime + 10))
+    touch_later(clean)
 
     second, warning = build(make_app, srcdir)
     assert counted_checks == ["clean.rst"]
@@ -286,11 +291,33 @@ def test_fixing_a_document_clears_its_findings(make_app, sphinx_test_tempdir, ro
     text = typo.read_text(encoding="utf-8").replace("irqentry_nmi_exti(", "irqentry_nmi_exit(")
     typo.write_text(text.replace("irqentry_nmi_exit(regs);", "irqentry_nmi_exit(regs, state);"),
                     encoding="utf-8")
-    stat = os.stat(typo)
-    os.utime(typo, (stat.st_atime + 10, stat.st_mtime + 10))
+    touch_later(typo)
     app, warning = build(make_app, srcdir)
     assert entrydoc_warnings(app, warning) == {w for w in BROKEN if w[0] != "typo"}
     assert "entrydoc: 4 error(s) in 2 document(s)" in log_of(warning)
+
+
+# -- the project's own stubs ------------------------------------------------------
+
+def test_project_stubs_select_and_check_and_are_dependencies(make_app, sphinx_test_tempdir, rootdir,
+                                                               counted_checks):
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-stubs", "entrydoc-stubs")
+    app, warning = build(make_app, srcdir, freshenv=True)
+    # The page calls only a function of stubs/myarch.h: chosen by "auto", clean.
+    assert counted_checks == ["index.rst"]
+    assert entrydoc_warnings(app, warning) == set()
+    assert app.statuscode == 0
+
+    # A second parameter in the header breaks the page: Sphinx re-reads it
+    # because the header is a dependency of every checked document.
+    header = srcdir / "stubs" / "myarch.h"
+    header.write_text(header.read_text().replace("*regs);", "*regs, unsigned long dr6);"))
+    touch_later(header)
+    counted_checks.clear()
+    app, warning = build(make_app, srcdir)
+    assert counted_checks == ["index.rst"]
+    assert entrydoc_warnings(app, warning) == {("index", 10, "ED102")}
+    assert app.statuscode == 1
 
 
 # -- without libclang, and without Sphinx ----------------------------------------
