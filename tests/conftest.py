@@ -53,5 +53,10 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 
 @pytest.fixture(scope="session")
 def rootdir():
+    import sphinx
+    if sphinx.version_info < (7, 2):
+        # Older sphinx.testing works on its own path type, not pathlib.
+        from sphinx.testing.path import path
+        return path(HERE) / "roots"
     from pathlib import Path
     return Path(HERE) / "roots"
