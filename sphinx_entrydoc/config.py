@@ -55,16 +55,24 @@ class Config:
         return vocabulary
 
     def wants(self, code: str, profile_of_rule: str) -> bool:
-        from .rules import matches
-        if profile_of_rule == "review" and self.profile != "review":
-            return bool(self.select) and matches(code, self.select)
-        if self.select and not matches(code, self.select):
+        """Selection as flake8 does it: the longest matching prefix of
+        --select and --ignore decides; review rules need the review profile
+        or an explicit selection."""
+        selected = _longest(code, self.select)
+        ignored = _longest(code, self.ignore)
+        if profile_of_rule == "review" and self.profile != "review" and not selected:
             return False
-        return not matches(code, self.ignore)
+        if self.select and not selected:
+            return False
+        return ignored <= selected if ignored else True
 
     def key(self) -> str:
         """A stable text naming every setting (part of cache keys)."""
         return repr(dataclasses.astuple(self))
+
+
+def _longest(code: str, prefixes) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=0)
 
 
 def _choice(key: str, value: str, allowed) -> None:

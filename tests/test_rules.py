@@ -298,3 +298,13 @@ def test_ignore_comment_silences_a_code_in_the_next_block_only():
     doc = variant("A paragraph that names made_up_helper() on purpose.",
                   "A paragraph that names made_up_helper() on purpose.\n\nAnd other_made_up_helper() here.")
     assert [code for _, _, code in found(doc)] == ["ED502"]
+
+
+def test_longest_prefix_of_select_and_ignore_wins():
+    from sphinx_entrydoc.config import Config
+    assert not Config(ignore=("ED1",)).wants("ED101", "default")
+    assert Config(ignore=("ED1",), select=("ED101",)).wants("ED101", "default")
+    assert not Config(select=("ED1",), ignore=("ED101",)).wants("ED101", "default")
+    assert Config(select=("ED1",), ignore=("ED101",)).wants("ED102", "default")
+    assert not Config().wants("ED601", "review")
+    assert Config(select=("ED601",)).wants("ED601", "review")
