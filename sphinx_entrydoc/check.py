@@ -16,12 +16,12 @@ from .findings import Finding
 from .normalise import normalise
 from .read import Source
 from .rst import parse_rst
-from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review
+from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review, srctree
 from .stubs import load_api
 
 # The order in which families run: later ones use what earlier ones learnt
 # (compile classifies placeholders and typos before flow and prose use them).
-PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, review)
+PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, srctree, review)
 
 
 def check_source(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> List[Finding]:

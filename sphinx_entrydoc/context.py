@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
 from typing import List, Optional
 
 from .compile import Compiled
@@ -31,10 +33,33 @@ class Context:
                **fields) -> None:
         self.findings.append(rule.at(self.path, line, column, suggestion=suggestion, fix=fix, **fields))
 
-    def known_names(self):
-        """Every name a document may mention: the stubs, configured symbols,
-        and the functions the document's own snippets define."""
+    def model_names(self):
+        """The names of the modelled API and of the document: the stubs,
+        configured symbols, and the functions the document's own snippets
+        define.  "Did you mean" suggestions come from these only: among the
+        hundreds of thousands of names of a source tree, almost any
+        placeholder is one typo away from something."""
         names = set(self.config.known_symbols) | self.snippet_functions
         if self.api is not None:
             names |= set(self.api.known_names())
         return names
+
+    def known_names(self):
+        """Every name a document may mention: :meth:`model_names`, and in
+        srctree mode every function and macro the source tree has."""
+        names = self.model_names()
+        if self.tree is not None:
+            names |= self.tree.names
+        return names
+
+    @functools.cached_property
+    def tree(self):
+        """The index of ``Config.srctree`` (None without one), built once per
+        process and shared by every document of a run."""
+        if not self.config.srctree:
+            return None
+        from .srctree import tree_for
+        return tree_for(os.path.abspath(self.config.srctree))
+
+    def tree_defines(self, name: str) -> bool:
+        return self.tree is not None and self.tree.defines(name)

@@ -16,7 +16,7 @@ from typing import Dict, Optional
 
 from ..findings import Finding, Fix, SEVERITIES
 
-FAMILIES = ("markup", "compile", "noinstr", "pairs", "order", "prose", "review", "patch")
+FAMILIES = ("markup", "compile", "noinstr", "pairs", "order", "prose", "srctree", "review", "patch")
 
 REGISTRY: Dict[str, "Rule"] = {}
 

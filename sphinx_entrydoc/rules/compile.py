@@ -44,7 +44,7 @@ INCLUDE_REFUSED = rule(
 
 def check(ctx) -> None:
     api = ctx.api
-    known = set(ctx.known_names())
+    known = set(ctx.model_names())
     for compiled in ctx.compiled:
         snippet = compiled.snippet
         for index, col0, target, why in compiled.refused_includes:
@@ -64,12 +64,15 @@ def check(ctx) -> None:
         for name, spots in sorted(compiled.undeclared_calls.items()):
             if name in ctx.snippet_functions or name in ctx.config.known_symbols:
                 continue
-            if name in api.removed:
+            # srctree mode: a name the tree defines is real, neither removed nor a typo
+            # (it stays a placeholder below: the stubs do not model it).
+            in_tree = ctx.tree_defines(name)
+            if name in api.removed and not in_tree:
                 from .prose import report_removed
                 for index, col0 in spots:
                     report_removed(ctx, name, *snippet.position(index, col0))
                 continue
-            suggestions = api.suggest(name, known - {name})
+            suggestions = [] if in_tree else api.suggest(name, known - {name})
             if suggestions:
                 if len(suggestions) == 1 and suggestions[0] in api.functions:
                     for call in compiled.calls:

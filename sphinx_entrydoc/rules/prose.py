@@ -44,6 +44,8 @@ def check(ctx) -> None:
     if ctx.api is None:
         return
     known = set(ctx.known_names()) | set(ctx.placeholders)
+    # Suggestions come from the modelled API only, not from a source tree (see Context.model_names).
+    offerable = set(ctx.model_names()) | set(ctx.placeholders)
     api = ctx.api
     for paragraph in ctx.document.paragraphs:
         for offset, sentence in sentences(paragraph.text):
@@ -57,7 +59,7 @@ def check(ctx) -> None:
                 if name in api.removed:
                     report_removed(ctx, name, line, column)
                     continue
-                suggestions = close_names(name, known)
+                suggestions = close_names(name, offerable)
                 if suggestions:
                     fix = None
                     if len(suggestions) == 1:
