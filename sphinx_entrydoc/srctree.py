@@ -390,6 +390,16 @@ class TreeIndex:
         return name in self.names
 
     @functools.cached_property
+    def fingerprint(self) -> str:
+        """A hash of every indexed file's path, mtime and size: what a cache
+        of findings made against this tree must include in its key."""
+        digest = hashlib.sha256(f"{SCANNER_VERSION}\0{self.root}".encode())
+        for path in sorted(self.files):
+            stamp = self.files[path][0]
+            digest.update(f"\0{path}\0{stamp.mtime_ns}\0{stamp.size}".encode())
+        return digest.hexdigest()
+
+    @functools.cached_property
     def noinstr_functions(self) -> frozenset:
         """Functions declared or defined ``noinstr`` somewhere in the tree."""
         found = set()

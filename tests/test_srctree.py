@@ -214,6 +214,15 @@ def test_a_second_run_reuses_the_cache_and_rescans_only_changed_files(tree, tmp_
     assert not fourth.defines("guest_state_exit_irqoff")
 
 
+def test_fingerprint_changes_with_the_tree_only(tree, tmp_path):
+    cache = str(tmp_path / "cache")
+    before = srctree.index_tree(tree, cache_dir=cache).fingerprint
+    assert srctree.index_tree(tree, cache_dir=cache).fingerprint == before
+    with open(os.path.join(tree, "kernel/entry/common.c"), "a") as handle:
+        handle.write("\n")
+    assert srctree.index_tree(tree, cache_dir=cache).fingerprint != before
+
+
 def test_default_cache_location_follows_the_environment(tree, tmp_path, monkeypatch):
     monkeypatch.delenv(srctree.CACHE_DIR_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

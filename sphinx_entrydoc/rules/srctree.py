@@ -140,7 +140,8 @@ def _report_marking_mismatches(ctx, references: List[Reference]) -> None:
     for reference in references:
         if reference.name in functions and ctx.tree.defines(reference.name):
             first.setdefault(reference.name, reference)
-    occurrences = ctx.tree.occurrences(first)
+    # Every stub function at once: one pass over the tree's records serves the whole run.
+    occurrences = ctx.tree.occurrences(functions)
     for name, reference in first.items():
         verdict = marking_verdict(occurrences[name])
         stub = functions[name].marking
