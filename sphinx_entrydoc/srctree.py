@@ -30,9 +30,10 @@ text as a person grepping the tree would.  libclang would need every file
 preprocessed with a kernel configuration (seconds per file: hours for a
 tree); Pygments' C lexer tokenises every byte in Python and measured 35
 times slower than this scan on the same files of the benchmark tree
-(bench/make_srctree.py): 0.45 MB/s against 16-38 MB/s.  Names made by token pasting inside macros
-(``SYSCALL_DEFINE``'s ``sys_##name``) are not seen: the index errs towards
-saying "not in the tree", so the rule using it only warns.
+(bench/make_srctree.py).  Names made by token pasting inside macros
+(``SYSCALL_DEFINE``'s ``sys_##name``) and symbols of assembly files (.S)
+are not seen: the index errs towards saying "not in the tree", so the rule
+using it only warns.
 
 Cache.  The index of each file is kept in one JSON file per tree, keyed by
 each file's path, mtime (ns) and size; a later run re-scans only files that
