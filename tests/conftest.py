@@ -13,6 +13,20 @@ DOCS = os.path.join(HERE, "docs")
 EXAMPLES = os.path.join(ROOT, "example_docs")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def srctree_cache_outside_home(tmp_path_factory):
+    """No test writes the user's ~/.cache: source tree indexes (srctree
+    mode) are cached in a temporary directory, for the CLI's subprocesses too."""
+    variable = "SPHINX_ENTRYDOC_CACHE_DIR"
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(tmp_path_factory.mktemp("srctree-cache"))
+    yield
+    if previous is None:
+        del os.environ[variable]
+    else:
+        os.environ[variable] = previous
+
+
 def lint(text, path="doc.rst", **settings):
     """Findings of a document given as text."""
     return check_source(Source(path, text), Config(**settings))
