@@ -21,6 +21,10 @@ from .stubs import load_api
 
 # The order in which families run: later ones use what earlier ones learnt
 # (compile classifies placeholders and typos before flow and prose use them).
+# Longer snippets are generated code, not examples; compiling and walking
+# them would take most of a minute each.
+MAX_SNIPPET_LINES = 10_000
+
 PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, srctree, review)
 
 
@@ -47,6 +51,10 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
         doctree = parse_rst(source.text, source.path)
     document = extract(source, doctree, config.literal_language)
     config = _with_overrides(config, document)
+    for snippet in document.c_snippets:
+        if len(snippet.lines) > MAX_SNIPPET_LINES:
+            raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
+                             f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
     normalised = [normalise(s) for s in document.c_snippets]
     try:
         api = load_api(config.stub_dirs) if normalised or document.paragraphs else None

@@ -23,6 +23,16 @@ PROG = "sphinx-entrydoc"
 
 # -- command line ---------------------------------------------------------------
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: a number of seconds, 0 for no limit")
+    return seconds
+
+
 def _jobs(value: str) -> int:
     if value == "auto":
         return available_cpus()
@@ -56,6 +66,9 @@ def _common_options() -> argparse.ArgumentParser:
                         help="language of '::' blocks with no '.. highlight::' in force")
     common.add_argument("-j", "--jobs", type=_jobs, metavar="N|auto",
                         help="check documents in N processes (auto: one per CPU); default 1")
+    common.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help="stop checking a document after this long and report it (default 60; "
+                             "0: check in this process, no limit)")
     common.add_argument("--no-cache", dest="cache", action="store_false", default=None,
                         help="neither read nor write the result cache")
     common.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default .entrydoc-cache)")
@@ -106,6 +119,7 @@ def _settings(args: argparse.Namespace):
         "stubs": tuple(os.path.normpath(os.path.join(cwd, d)) for d in args.stubs) if args.stubs else None,
         "srctree": args.srctree, "profile": args.profile, "select": _codes(args.select),
         "ignore": _codes(args.ignore), "format": args.format, "jobs": args.jobs,
+        "timeout": args.timeout,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
     }
@@ -162,6 +176,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as exc:  # a bug: one line that says so, not a traceback
+        _error(f"internal error ({type(exc).__name__}: {exc}); please report it "
+               "(ENTRYDOC_DEBUG=1 shows the traceback)")
+        if os.environ.get("ENTRYDOC_DEBUG"):
+            raise
+        return 2
 
 
 def _error(message: str) -> None:
@@ -185,7 +205,7 @@ def lint_command(args: argparse.Namespace) -> int:
     sources, read_errors = read_all(documents, args.stdin_filename)
     errors += read_errors
     cache = _cache(settings, config)
-    outcome = check_sources(sources, config, cache, settings.jobs)
+    outcome = check_sources(sources, config, cache, settings.jobs, settings.timeout)
     errors += outcome.errors
     findings = outcome.findings
     if args.diff:

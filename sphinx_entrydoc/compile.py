@@ -165,7 +165,24 @@ def _refusal(target: str, api: Api) -> str:
     return ""
 
 
+def _fault_injection(code: str) -> None:
+    """ENTRYDOC_FAULT=hang:TEXT or crash:TEXT makes compiling a snippet that
+    contains TEXT hang or die, as a pathological snippet could make libclang
+    do; the tests use it to show the run survives either."""
+    fault = os.environ.get("ENTRYDOC_FAULT", "")
+    kind, _, needle = fault.partition(":")
+    if not needle or needle not in code:
+        return
+    if kind == "hang":
+        import time
+        time.sleep(3600)
+    elif kind == "crash":
+        import signal
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+
 def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
+    _fault_injection(normalised.code)
     lines = normalised.code_lines
     screened, refused = screen_includes(lines, api)
     code = "\n".join(screened)

@@ -10,6 +10,9 @@ from .errors import InputError
 
 # An Emacs/Vim style coding declaration in the first two lines, as Python
 # source files have: ".. -*- coding: latin-1 -*-".
+# The largest kernel documents are a few hundred kilobytes; anything over
+# this is not a document a person wrote, and parsing it would take minutes.
+MAX_BYTES = 10 * 2**20
 _CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 
 
@@ -38,6 +41,9 @@ def declared_encoding(data: bytes) -> str:
 
 
 def decode(path: str, data: bytes) -> Source:
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{path}: {len(data) / 2**20:.1f} MiB is larger than the "
+                         f"{MAX_BYTES // 2**20} MiB limit for one document")
     if b"\0" in data:
         raise InputError(f"{path}: binary file (contains NUL bytes), not a reStructuredText document")
     encoding = declared_encoding(data)
@@ -55,7 +61,11 @@ def decode(path: str, data: bytes) -> Source:
 def read_source(path: str) -> Source:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise InputError(f"{path}: {size / 2**20:.1f} MiB is larger than the "
+                                 f"{MAX_BYTES // 2**20} MiB limit for one document")
+            data = handle.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory")
     except FileNotFoundError:

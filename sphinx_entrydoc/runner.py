@@ -26,6 +26,7 @@ from .findings import Finding
 from .read import Source, decode, read_source
 
 STDIN = "-"
+DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
 # Directories never walked into: version control, caches, build output.
 SKIPPED_DIRS = ("_build",)
 
@@ -110,7 +111,7 @@ def read_all(documents: Sequence[str], stdin_name: str = "<stdin>") -> Tuple[Lis
 # -- checking -----------------------------------------------------------------
 
 def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cache] = None,
-                  jobs: int = 1) -> Outcome:
+                  jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
     """Findings of every source; the ones the cache lacks are checked (in
     ``jobs`` processes when there are several) and then cached."""
     outcome = Outcome(sources={s.path: s for s in sources}, results=[None] * len(sources))
@@ -121,12 +122,17 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             missing.append(position)
         else:
             outcome.results[position] = cached
-    checked = _run([sources[p] for p in missing], config, jobs)
+    checked = _run([sources[p] for p in missing], config, jobs, timeout)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
             raise Fatal(result)
         if status == "error":
             outcome.errors.append(result)
+            continue
+        if status == "aborted":
+            # A finding, not a lost document; never cached, so the next run tries again.
+            from .rules.compile import CHECK_ABORTED
+            outcome.results[position] = [CHECK_ABORTED.at(sources[position].path, 1, 1, reason=result)]
             continue
         outcome.results[position] = result
         if cache is not None:
@@ -141,18 +147,108 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
     return outcome
 
 
-def _run(sources: List[Source], config: Config, jobs: int):
+def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT):
     tasks = [(source, config) for source in sources]
-    workers = min(jobs, len(tasks))
-    if workers <= 1:
+    if not tasks:
+        return []
+    if timeout <= 0:
         return [check_one(task) for task in tasks]
     try:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            return list(pool.map(check_one, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
-    except (OSError, BrokenProcessPool):
-        # No process pool here (a sandbox without semaphores, a killed
-        # worker): the same work, one document after the other.
+        return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout)
+    except OSError:
+        # No processes here (a sandbox without fork or pipes): the same
+        # work in this process, without the time limit.
         return [check_one(task) for task in tasks]
+
+
+class _Worker:
+    """One worker process, fed one document at a time through a pipe, so the
+    supervisor can stop it when a document hangs and notice when it dies
+    (libclang runs in-process: a crash there would otherwise end the run)."""
+
+    def __init__(self, context):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, self.conn), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Optional[int] = None
+        self.started = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def _serve(conn, parent_end) -> None:
+    parent_end.close()
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        conn.send(check_one(task))
+
+
+def _supervised(tasks, workers: int, timeout: float):
+    import time
+    from multiprocessing.connection import wait
+    context = _context()
+    results: List[Optional[tuple]] = [None] * len(tasks)
+    pending = list(range(len(tasks) - 1, -1, -1))
+    pool = [_Worker(context) for _ in range(workers)]
+    try:
+        while pending or any(w.task is not None for w in pool):
+            for worker in pool:
+                if worker.task is None and pending:
+                    worker.task = pending.pop()
+                    worker.started = time.monotonic()
+                    worker.conn.send(tasks[worker.task])
+            busy = [w for w in pool if w.task is not None]
+            deadline = min(w.started for w in busy) + timeout
+            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            for index, worker in enumerate(pool):
+                if worker.task is None:
+                    continue
+                if worker.conn in ready:
+                    try:
+                        results[worker.task] = worker.conn.recv()
+                        worker.task = None
+                        continue
+                    except (EOFError, OSError):
+                        worker.process.join(timeout=2)
+                        results[worker.task] = ("aborted", _death(worker.process.exitcode))
+                elif time.monotonic() - worker.started >= timeout:
+                    results[worker.task] = ("aborted", f"checking took longer than the {timeout:g} s "
+                                                       "per-document limit (--timeout) and was stopped")
+                else:
+                    continue
+                worker.stop(kill=True)
+                pool[index] = _Worker(context)
+    finally:
+        for worker in pool:
+            worker.stop()
+    return results
+
+
+def _death(exitcode) -> str:
+    import signal
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"the checker crashed ({name}) while compiling this document's snippets"
+    return f"the checker stopped unexpectedly (exit status {exitcode})"
 
 
 def _context():

@@ -42,6 +42,7 @@ class Settings:
     exclude: Tuple[str, ...] = ()
     format: str = "text"
     jobs: int = 1
+    timeout: float = 60.0
     cache: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
     strict: bool = False
@@ -118,6 +119,12 @@ def _jobs(value, base):
     return value
 
 
+def _seconds(value, base):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError("a number of seconds, 0 to check in-process without a limit")
+    return float(value)
+
+
 def _vocabulary(value, base):
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
@@ -135,6 +142,7 @@ KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "exclude": ("exclude", _globs),
     "format": ("format", _choice(PATCH_FORMATS)),
     "jobs": ("jobs", _jobs),
+    "timeout": ("timeout", _seconds),
     "cache": ("cache", _bool),
     "cache-dir": ("cache_dir", _path),
     "strict": ("strict", _bool),

@@ -41,6 +41,12 @@ INCLUDE_REFUSED = rule(
     example='#include "/etc/passwd"   or   #include <stdio.h>',
 )
 
+CHECK_ABORTED = rule(
+    "ED107", "check-aborted", ERROR,
+    "A document whose snippets hang or crash the compiler is not checked; that must be visible, and the run goes on.",
+    "this document was not checked: {reason}",
+)
+
 
 def check(ctx) -> None:
     api = ctx.api
