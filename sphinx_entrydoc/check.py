@@ -51,6 +51,8 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
         doctree = parse_rst(source.text, source.path)
     document = extract(source, doctree, config.literal_language)
     config = _with_overrides(config, document)
+    if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):
+        return [], document   # the document opted out (.. entrydoc:: :check: no)
     for snippet in document.c_snippets:
         if len(snippet.lines) > MAX_SNIPPET_LINES:
             raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "

@@ -224,8 +224,12 @@ def _codes(value) -> Tuple[str, ...]:
 
 def core_config(app) -> Config:
     """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+    from .srctree import resolve_srctree
     config = app.config
-    return Config(
+    srctree = config.entrydoc_srctree
+    if srctree:
+        srctree = os.path.join(app.confdir, srctree)
+    return resolve_srctree(Config(
         stub_dirs=_stub_dirs(app),
         profile=config.entrydoc_profile,
         select=_codes(config.entrydoc_select),
@@ -234,9 +238,9 @@ def core_config(app) -> Config:
         vocabulary=tuple(sorted((str(k), str(v)) for k, v in config.entrydoc_order_vocabulary.items())),
         known_symbols=tuple(config.entrydoc_known_symbols),
         filler_words=tuple(config.entrydoc_filler_words),
-        srctree=config.entrydoc_srctree,
+        srctree=srctree,
         allow_missing_libclang=True,
-    )
+    ))
 
 
 def _on_config_inited(app, config) -> None:

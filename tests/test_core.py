@@ -141,3 +141,9 @@ def test_cli_without_libclang_says_so_in_one_line(tmp_path):
     assert out.stderr.count("\n") == 1
     assert "libclang" in out.stderr and "pip install libclang" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_document_that_opts_out_is_not_checked():
+    doc = ".. entrydoc::\n   :check: no\n\nT\n=\n\nirqentry_entr() here.\n"
+    assert found(doc) == []
+    assert [c for _, _, c in found(doc.replace(":check: no", ":profile: default"))] == ["ED501"]
