@@ -7,7 +7,7 @@ SPHINXDIRS ?= .
 O ?= _build
 STAMP := $(VENV)/.installed
 
-.PHONY: demo setup test fuzz rules-table htmldocs clean
+.PHONY: demo setup test bench fuzz rules-table htmldocs clean
 
 demo: setup
 	@echo "== example_docs/core-api (correct pages: no findings expected) =="
@@ -26,6 +26,11 @@ $(STAMP): pyproject.toml
 
 test: setup
 	$(BIN)/python -m pytest -q tests
+
+# Installs the tools it compares against into the project's venv.
+bench: setup
+	$(BIN)/python -m pip install --quiet rstcheck sphinx-lint
+	$(BIN)/python bench/bench.py $(BENCHOPTS)
 
 fuzz: setup
 	$(BIN)/python bench/fuzz.py --documents $${FUZZ_DOCUMENTS:-10000}

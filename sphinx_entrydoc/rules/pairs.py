@@ -15,7 +15,7 @@ CROSSED = rule(
     "ED302", "pair-crossed", ERROR,
     "State is unwound in the reverse order it was established; crossed brackets corrupt it.",
     "{closer}() at line {at_line} closes {opener}() from line {open_line} while {inner}() from line "
-    "{inner_line} is still open; close {inner}() first",
+    "{inner_line} is still open; brackets close in reverse order, so the exit of {inner}() comes first",
     example="A_enter(); B_enter(); A_exit(); B_exit();",
 )
 UNOPENED = rule(
