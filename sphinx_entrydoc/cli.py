@@ -388,17 +388,10 @@ def patch_command(args: argparse.Namespace) -> int:
 
 
 def _read_patch(path: str):
+    from .read import read_bytes
     if path == "-":
         return "<stdin>", sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as handle:
-            return path, handle.read()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file")
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a patch")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}")
+    return path, read_bytes(path, limit=256 * 2**20, what="patch")
 
 
 def _patch_formatter(fmt: str, reports) -> report.Formatter:

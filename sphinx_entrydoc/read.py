@@ -58,20 +58,24 @@ def decode(path: str, data: bytes) -> Source:
     return Source(path=path, text=text, data=data, encoding=encoding)
 
 
-def read_source(path: str) -> Source:
+def read_bytes(path: str, limit: int = MAX_BYTES, what: str = "document") -> bytes:
+    """A file's bytes, or one InputError line saying why not."""
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            if size > MAX_BYTES:
+            if size > limit:
                 raise InputError(f"{path}: {size / 2**20:.1f} MiB is larger than the "
-                                 f"{MAX_BYTES // 2**20} MiB limit for one document")
-            data = handle.read(MAX_BYTES + 1)
+                                 f"{limit // 2**20} MiB limit for one {what}")
+            return handle.read(limit + 1)
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory")
+        raise InputError(f"{path}: is a directory, not a {what}")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file")
     except PermissionError:
         raise InputError(f"{path}: permission denied")
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}")
-    return decode(path, data)
+
+
+def read_source(path: str) -> Source:
+    return decode(path, read_bytes(path))
