@@ -12,7 +12,9 @@ added text is the duplicate of one in the original and is dropped.
 """
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import functools
 import os
 import re
 from typing import Dict, List, Optional, Set, Tuple
@@ -104,8 +106,19 @@ def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Option
 
 def _parse(code: str, api: Api):
     ci = cindex()
-    return index().parse(SNIPPET_FILE, args=api.compile_args, unsaved_files=[(SNIPPET_FILE, code)],
+    return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
                          options=ci.TranslationUnit.PARSE_NONE)
+
+
+@functools.lru_cache(maxsize=1)
+def main_file_test():
+    """A fast "is this location in the snippet itself" (libclang's own
+    clang_Location_isFromMainFile, which the bindings do not wrap)."""
+    ci = cindex()
+    function = ci.conf.lib.clang_Location_isFromMainFile
+    function.argtypes = [ci.SourceLocation]
+    function.restype = ctypes.c_int
+    return lambda location: bool(function(location))
 
 
 def _errors(tu) -> int:
@@ -113,11 +126,20 @@ def _errors(tu) -> int:
                and not _UNDECLARED_CALL.match(d.spelling))
 
 
+def _snippet_tops(tu) -> List[object]:
+    """The snippet's own top-level declarations (not the stub headers'),
+    computed once per translation unit: every check starts from them."""
+    tops = getattr(tu, "_entrydoc_tops", None)
+    if tops is None:
+        in_main_file = main_file_test()
+        tops = [c for c in tu.cursor.get_children() if in_main_file(c.location)]
+        tu._entrydoc_tops = tops
+    return tops
+
+
 def _definitions(tu) -> List[object]:
     ci = cindex()
-    return [c for c in tu.cursor.get_children()
-            if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()
-            and c.location.file is not None and c.location.file.name == SNIPPET_FILE]
+    return [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()]
 
 
 _INCLUDE = re.compile(r"^(\s*#\s*(?:include|include_next|import|embed)\b\s*)(.*)$")
@@ -340,9 +362,8 @@ def _collect(compiled: Compiled, api: Api) -> None:
 def _walk_snippet(tu):
     """Every cursor of the snippet's own declarations, with its parent
     (the stub headers' declarations are not walked)."""
-    for top in tu.cursor.get_children():
-        if top.location.file is not None and top.location.file.name == SNIPPET_FILE:
-            yield from _walk(top, tu.cursor)
+    for top in _snippet_tops(tu):
+        yield from _walk(top, tu.cursor)
 
 
 def _walk(cursor, parent):

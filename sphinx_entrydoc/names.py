@@ -6,20 +6,39 @@ from typing import Iterable, List
 
 def osa_distance(a: str, b: str, limit: int = 3) -> int:
     """Optimal string alignment distance: edits, with a swap of two
-    neighbouring characters counted as one edit (the commonest typo)."""
+    neighbouring characters counted as one edit (the commonest typo).
+
+    Only the band of cells within ``limit`` of the diagonal is computed, and
+    the walk stops as soon as a whole row is over the limit: "did you mean"
+    compares every unknown name with every known one, and almost all pairs
+    are far apart.  Anything over the limit is reported as ``limit + 1``.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev2: List[int] = []
-    prev = list(range(len(b) + 1))
+    far = limit + 1
+    width = len(b) + 1
+    prev2 = [far] * width
+    prev = [j if j <= limit else far for j in range(width)]
     for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        cur = [far] * width
+        if i <= limit:
+            cur[0] = i
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        ai = a[i - 1]
+        for j in range(low, high + 1):
+            bj = b[j - 1]
+            best = prev[j - 1] + (ai != bj)
+            if prev[j] + 1 < best:
+                best = prev[j] + 1
+            if cur[j - 1] + 1 < best:
+                best = cur[j - 1] + 1
+            if i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == bj and prev2[j - 2] + 1 < best:
+                best = prev2[j - 2] + 1
+            cur[j] = best if best <= limit else far
+        if min(cur) > limit:
+            return far
         prev2, prev = prev, cur
-    return prev[len(b)]
+    return min(prev[len(b)], far)
 
 
 def allowed_edits(name: str) -> int:

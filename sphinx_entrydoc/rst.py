@@ -8,6 +8,7 @@ document being checked can never make the tool read another file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 
 import docutils.core
@@ -152,9 +153,27 @@ SETTINGS = {
     "input_encoding": "unicode",
     "tab_width": 8,
     "line_length_limit": 10_000_000,
+    "traceback": True,        # raise, never print and sys.exit() from inside docutils
 }
 
 
+@functools.lru_cache(maxsize=1)
+def _settings():
+    """docutils' settings, built once: building the option parser costs
+    more than parsing a typical document."""
+    import warnings
+    import docutils.frontend
+    import docutils.parsers.rst
+    with warnings.catch_warnings():
+        # OptionParser is deprecated for Docutils 2.0; publish_doctree() uses
+        # it internally all the same.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        parser = docutils.frontend.OptionParser(components=(docutils.parsers.rst.Parser,),
+                                                defaults=SETTINGS)
+        return parser.get_default_values()
+
+
 def parse_rst(text: str, path: str = "<string>") -> nodes.document:
+    import copy
     with _sphinx_vocabulary():
-        return docutils.core.publish_doctree(text, source_path=path, settings_overrides=SETTINGS)
+        return docutils.core.publish_doctree(text, source_path=path, settings=copy.copy(_settings()))

