@@ -68,11 +68,13 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
+    rules.load_all()
     for family in PIPELINE:
         if api is None and family not in (markup, review):
             continue
+        if family in LEAVES and not _wanted(family, config):
+            continue
         family.check(ctx)
-    rules.load_all()
     kept = set()
     for finding in ctx.findings:
         declared = rules.REGISTRY[finding.code]
@@ -82,6 +84,19 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
             continue
         kept.add(finding)
     return sorted(kept), document
+
+
+# Families nothing else reads from: skipped when none of their rules is
+# selected.  compile must always run: it classifies placeholders and typos
+# for the flow and prose checks.
+LEAVES = (markup, order, prose, srctree, review)
+
+
+def _wanted(family, config: Config) -> bool:
+    """Whether any rule of a family can survive the selection (the review
+    family costs a dictionary walk per word, for nothing in the default profile)."""
+    name = family.__name__.rsplit(".", 1)[-1]
+    return any(config.wants(r.code, r.profile) for r in rules.REGISTRY.values() if r.family == name)
 
 
 def _with_overrides(config: Config, document: Document) -> Config:

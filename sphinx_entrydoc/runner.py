@@ -10,13 +10,11 @@ directly), so forking workers is safe.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import fnmatch
 import multiprocessing
 import os
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .cache import Cache, Stats

@@ -33,7 +33,7 @@ from typing import Iterator, List
 
 from ..findings import WARNING
 from ..sentences import mentions, sentences
-from ..srctree import ALWAYS_INLINE, NOINSTR, marking_verdict
+from ..stubs import ALWAYS_INLINE, NOINSTR
 from . import compile as compile_rules, prose, rule
 
 STALE_NAME = rule(
@@ -143,6 +143,7 @@ def _report_marking_mismatches(ctx, references: List[Reference]) -> None:
     # Every stub function at once: one pass over the tree's records serves the whole run.
     occurrences = ctx.tree.occurrences(functions)
     for name, reference in first.items():
+        from ..srctree import marking_verdict  # the indexer loads only in srctree mode
         verdict = marking_verdict(occurrences[name])
         stub = functions[name].marking
         if verdict is None or (stub in _SAFE) == (verdict.marking in _SAFE):
