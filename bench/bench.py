@@ -91,6 +91,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="1,10,100,1000")
     parser.add_argument("--sphinx-sizes", default="10,100")
+    parser.add_argument("--snippets", type=int, default=5000)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     work = tempfile.mkdtemp(prefix="entrydoc-bench-")
@@ -124,6 +125,15 @@ def main() -> int:
     section("Corpora: three linters, cold (time and memory versus size)", rows)
     per_doc = [(m.label, m.median / int(m.label.split(", ")[1].split()[0])) for m in rows if m.label.startswith("entrydoc")]
     print("\nentrydoc seconds per document: " + ", ".join(f"{l.split(', ')[1]}: {v * 1000:.1f} ms" for l, v in per_doc))
+
+    # 2b. 5,000 snippets (each corpus document has two), entrydoc alone.
+    if args.snippets:
+        directory = os.path.join(work, "snippets")
+        corpus.write(directory, args.snippets // 2)
+        many = Measure(f"entrydoc, {args.snippets} snippets ({args.snippets // 2} docs)",
+                       lint([directory], "--no-cache"), 1, env=env).go()
+        section("Many snippets", [many])
+        print(f"\nentrydoc seconds per snippet: {many.median / args.snippets * 1000:.1f} ms")
 
     # 3. Cache and parallelism on the largest corpus.
     big = corpora[max(sizes)]
@@ -165,7 +175,7 @@ def main() -> int:
     maker = os.path.join(HERE, "make_srctree.py")
     if os.path.exists(maker):
         print("\n### srctree indexing\n")
-        subprocess.run([sys.executable, maker, "--bench", os.path.join(work, "srctree")], env=env, check=False)
+        subprocess.run([sys.executable, maker, "all", os.path.join(work, "srctree")], env=env, check=False)
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -237,7 +237,7 @@ def _config(settings):
     kernel's ``make htmldocs`` exports it (the tree index decides)."""
     config = settings.config()
     try:
-        from .srctree import resolve_srctree
+        from .config import resolve_srctree
     except ImportError:
         return config
     return resolve_srctree(config)

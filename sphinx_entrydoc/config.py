@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Dict, Tuple
 
 from .errors import InputError
@@ -69,6 +70,21 @@ class Config:
     def key(self) -> str:
         """A stable text naming every setting (part of cache keys)."""
         return repr(dataclasses.astuple(self))
+
+
+SRCTREE_ENV = "srctree"
+
+
+def resolve_srctree(config: Config, environ=os.environ) -> Config:
+    """``config`` with ``srctree`` taken from the ``srctree`` environment
+    variable when the configuration leaves it empty (the kernel's ``make
+    htmldocs`` exports it, and its kerneldoc extension reads it).  The CLI and
+    the Sphinx extension both call this where they build their Config; the
+    core itself never reads the environment, so a Config means the same
+    everywhere."""
+    if config.srctree or not environ.get(SRCTREE_ENV):
+        return config
+    return dataclasses.replace(config, srctree=os.path.abspath(environ[SRCTREE_ENV]))
 
 
 def _longest(code: str, prefixes) -> int:

@@ -27,10 +27,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import trace
 from ._version import __version__
-from .check import check_document
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
-from .extract import extract
 from .findings import ERROR, WARNING, Finding
 from .read import Source, decode
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
@@ -224,7 +222,7 @@ def _codes(value) -> Tuple[str, ...]:
 
 def core_config(app) -> Config:
     """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
-    from .srctree import resolve_srctree
+    from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
     if srctree:
@@ -257,9 +255,18 @@ def _on_config_inited(app, config) -> None:
         raise ConfigError(f"entrydoc: {exc}") from None
 
 
-def _on_builder_inited(app) -> None:
-    """Load libclang and the stubs once, in the main process, so a missing
-    libclang is one warning and broken stubs one error, not one per document."""
+def check_document(source: Source, config: Config, doctree):
+    """The core function, imported when the first document is read: a build
+    with nothing to read never loads the compiler."""
+    from .check import check_document as core
+    return core(source, config, doctree)
+
+
+def _load_compiler(app) -> None:
+    """Load libclang and the stubs once, in the main process, before any
+    document is read (and before -j forks readers), so a missing libclang is
+    one warning and broken stubs one error, not one per document.  A build
+    that reads nothing never loads them."""
     from .stubs import load_api
     try:
         load_api(_stub_dirs(app))
@@ -288,6 +295,8 @@ def _read_now(env) -> Set[str]:
 def _on_env_before_read_docs(app, env, docnames) -> None:
     _findings(env)
     env.entrydoc_read_now = set()
+    if docnames:
+        _load_compiler(app)
 
 
 def _on_env_purge_doc(app, env, docname) -> None:
@@ -342,6 +351,7 @@ def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
         return
     source = _source(app.env, docname)
     language = options.get("literal-language") or app.config.entrydoc_literal_language
+    from .extract import extract
     if _calls_stub_function(extract(source, doctree, language), pattern):
         _check(app, docname, doctree, source)
 
@@ -464,7 +474,6 @@ def setup(app):
     app.add_node(trace.entrydoc_trace, html=(trace.visit_trace_html, None))
     app.add_css_file("entrydoc.css")
     app.connect("config-inited", _on_config_inited)
-    app.connect("builder-inited", _on_builder_inited)
     app.connect("builder-inited", _add_static_path)
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)

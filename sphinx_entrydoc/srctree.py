@@ -63,11 +63,10 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from .config import Config
+from .config import SRCTREE_ENV, Config, resolve_srctree  # noqa: F401 (re-exported)
 from .errors import InputError
 from .names import allowed_edits
 
-SRCTREE_ENV = "srctree"
 CACHE_DIR_ENV = "SPHINX_ENTRYDOC_CACHE_DIR"
 INDEXED_DIRS = ("include", "kernel", "virt",
                 "arch/*/include", "arch/*/kernel", "arch/*/entry", "arch/*/kvm")
@@ -671,12 +670,6 @@ def forget_trees() -> None:
     tree_for.cache_clear()
 
 
-def resolve_srctree(config: Config, environ: Mapping[str, str] = os.environ) -> Config:
-    """``config`` with ``srctree`` taken from the ``srctree`` environment
-    variable when the configuration leaves it empty (the kernel's ``make
-    htmldocs`` exports it).  The CLI and the Sphinx extension both call this
-    where they build their Config; the core itself never reads the
-    environment, so a Config means the same everywhere."""
-    if config.srctree or not environ.get(SRCTREE_ENV):
-        return config
-    return dataclasses.replace(config, srctree=os.path.abspath(environ[SRCTREE_ENV]))
+# resolve_srctree lives in config.py (front ends call it at start-up, before
+# any tree is indexed); it is re-exported here for the srctree API.
+
