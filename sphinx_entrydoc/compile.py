@@ -21,6 +21,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from .clang import cindex, index
 from .normalise import ArrowNote, Normalised
+from .names import osa_distance
 from .stubs import Api, ApiFunction
 
 SNIPPET_FILE = "<entrydoc-snippet>.c"
@@ -80,6 +81,16 @@ class Compiled:
     @property
     def snippet(self):
         return self.normalised.snippet
+
+    def broken(self, function) -> bool:
+        """Whether a function has a compile error other than bad arguments.
+        clang then drops whole statements from the AST, so what the path
+        checks would say about it is noise on top of the error itself."""
+        start = self.where(function.extent.start)
+        end = self.where(function.extent.end)
+        first = start[0] if start else 0
+        last = end[0] if end else len(self.normalised.code_lines)
+        return any(d.kind == "error" and first <= d.line <= last for d in self.diagnostics)
 
     def where(self, location) -> Optional[Tuple[int, int]]:
         """0-based (snippet line, column) of a clang location, None outside the original text."""
@@ -216,7 +227,7 @@ def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
         code = WRAPPER + "\n" + code + "}\n"
         tu, offset = _parse(code, api), 1
     declared: Dict[str, str] = {}
-    missing = _assigned_undeclared(tu, lines, offset, fragment=offset == 1)
+    missing = _assigned_undeclared(tu, lines, offset)
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
         tu = _parse(code, api)
@@ -225,11 +236,13 @@ def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
     return compiled
 
 
-def _assigned_undeclared(tu, lines: List[str], offset: int, fragment: bool) -> Dict[str, Tuple[int, int]]:
-    """Identifiers used undeclared as the target of a plain assignment, and,
-    in a fragment of a function, those passed as arguments (the parameters
-    and locals of the function the fragment comes from)."""
+def _assigned_undeclared(tu, lines: List[str], offset: int) -> Dict[str, Tuple[int, int]]:
+    """Pseudo-code locals: identifiers used undeclared as the target of a
+    plain assignment, or passed as an argument (a parameter or local of the
+    code the snippet elides).  A name a typo away from a variable the
+    snippet declares is not one of them: that is a misspelt variable."""
     found: Dict[str, Tuple[int, int]] = {}
+    variables = declared_variables(tu)
     for diag in tu.diagnostics:
         match = _UNDECLARED_NAME.match(diag.spelling)
         if not match or diag.location.file is None or diag.location.file.name != SNIPPET_FILE:
@@ -239,11 +252,26 @@ def _assigned_undeclared(tu, lines: List[str], offset: int, fragment: bool) -> D
             continue
         name = match.group(1)
         rest = lines[where[0]][where[1]:]
-        if name in found:
+        if name in found or _close_variable(name, variables):
             continue
-        if re.match(re.escape(name) + r"\s*=(?!=)", rest) or (fragment and _argument_of(lines[where[0]], where[1])):
+        if re.match(re.escape(name) + r"\s*=(?!=)", rest) or _argument_of(lines[where[0]], where[1]):
             found[name] = (diag.location.line, diag.location.column)
     return found
+
+
+def _close_variable(name: str, variables: List[str]) -> List[str]:
+    """Variables one edit from ``name``.  Locals are short (state, regs), so
+    unlike function names one edit counts from four letters on."""
+    if len(name) < 4:
+        return []
+    return [v for v in variables if v != name and osa_distance(name, v, 1) <= 1]
+
+
+def declared_variables(tu) -> List[str]:
+    """Names of the variables and parameters the snippet declares."""
+    ci = cindex()
+    kinds = (ci.CursorKind.VAR_DECL, ci.CursorKind.PARM_DECL)
+    return sorted({c.spelling for c, _ in _walk_snippet(tu) if c.kind in kinds and c.spelling})
 
 
 def _argument_of(line: str, col0: int) -> Optional[Tuple[str, int]]:
@@ -345,6 +373,12 @@ def _collect(compiled: Compiled, api: Api) -> None:
         if _TYPE_COMPLAINT.search(diag.spelling) and _touches(diag, untyped_refs):
             continue
         callee = _callee_at(compiled, diag.location)
+        message = diag.spelling
+        undeclared = _UNDECLARED_NAME.match(message)
+        if undeclared:
+            close = _close_variable(undeclared.group(1), declared_variables(tu))
+            if close:
+                message += f"; did you mean '{close[0]}'?"
         if diag.severity >= ci.Diagnostic.Error:
             kind = "arguments" if _ARGUMENTS.search(diag.spelling) else "error"
         elif diag.option in _REPORTED_WARNINGS:
@@ -355,7 +389,7 @@ def _collect(compiled: Compiled, api: Api) -> None:
         if kind == "arguments" and callee is not None and "arguments" in diag.spelling:
             # Wrong argument count: the offending token is the call itself.
             line0, col0 = callee[1], callee[2]
-        compiled.diagnostics.append(Diagnostic(kind, line0, col0, diag.spelling,
+        compiled.diagnostics.append(Diagnostic(kind, line0, col0, message,
                                                callee[0] if callee else None))
 
 

@@ -209,8 +209,6 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         expanded.append(block)
         if isinstance(block, BulletList):
             expanded.extend(block.items)
-    for codes in pending_ignores:
-        pass  # a trailing ignore comment covers nothing
     return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides)
 
 

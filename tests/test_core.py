@@ -147,3 +147,40 @@ def test_document_that_opts_out_is_not_checked():
     doc = ".. entrydoc::\n   :check: no\n\nT\n=\n\nirqentry_entr() here.\n"
     assert found(doc) == []
     assert [c for _, _, c in found(doc.replace(":check: no", ":profile: default"))] == ["ED501"]
+
+
+def test_every_kind_of_c_snippet_is_extracted():
+    typo = "\tirqentry_nmi_exti(regs, state);"
+    doc = (f"T\n=\n\n.. code:: c\n\n{typo}\n\n.. sourcecode:: c\n\n{typo}\n\n"
+           f".. code-block:: c\n\n{typo}\n\n.. highlight:: c\n\n::\n\n{typo}\n\n"
+           f".. code-block:: python\n\n{typo}\n")
+    lines = [line for line, _, code in found(doc) if code == "ED101"]
+    assert lines == [6, 10, 14, 20]
+
+
+def test_literal_block_language_follows_highlight():
+    body = ("::\n\n  noinstr void f(struct pt_regs *regs)\n  {\n  \tstate = irqentry_nmi_enter(regs);\n"
+            "  \tirqentry_nmi_exti(regs, state);\n  }\n")
+    assert [c for _, _, c in found("T\n=\n\n.. highlight:: none\n\n" + body)] == []
+    assert [c for _, _, c in found("T\n=\n\n" + body)] == ["ED101"]             # auto: looks like C
+    assert [c for _, _, c in found("T\n=\n\n" + body, literal_language="none")] == []
+
+
+def test_shell_transcript_in_a_literal_block_is_not_c():
+    doc = "T\n=\n\n::\n\n  $ make htmldocs\n  $ ls Documentation/output\n"
+    assert found(doc) == []
+
+
+def test_a_misspelt_local_is_an_error_not_pseudo_code():
+    from conftest import snippet_doc
+    doc = snippet_doc("""
+        noinstr void f(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_enter(regs);
+
+        	irqentry_exit(regs, stat);
+        }
+    """)
+    findings = lint(doc)
+    assert [(f.line, f.code) for f in findings] == [(10, "ED103")]
+    assert "did you mean 'state'" in findings[0].message

@@ -58,7 +58,7 @@ def check(ctx) -> None:
                 ctx.report(ARROW_CONTRADICTS, *snippet.position(call.line, call.column), name=call.name,
                            claim="must be noinstr", file=call.function.file, marking="instrumentable")
         for function in compiled.functions:
-            if not is_noinstr(function):
+            if not is_noinstr(function) or compiled.broken(function):
                 continue
             reached = flow.analyse(compiled, function)
             outside = {(e.call_line, e.call_column) for e in reached if isinstance(e, flow.Reached)}

@@ -47,6 +47,8 @@ def check(ctx) -> None:
     api = ctx.api
     for compiled in ctx.compiled:
         for function in compiled.functions:
+            if compiled.broken(function):
+                continue
             events = flow.analyse(compiled, function)
             # A bracket left open under a crossed close is that one mistake,
             # already reported; do not report it again where the path ends.

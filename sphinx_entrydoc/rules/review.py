@@ -66,11 +66,7 @@ def corrections(data: str):
     comma = data.rfind(",")
     if comma < 0:
         return [data], True
-    if comma == len(data) - 1:
-        data = data[:comma]
-    else:
-        data = data[:comma]
-    return [c.strip() for c in data.split(",") if c.strip()], False
+    return [c.strip() for c in data[:comma].split(",") if c.strip()], False
 
 
 def check(ctx) -> None:
