@@ -117,8 +117,16 @@ def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Option
 
 def _parse(code: str, api: Api):
     ci = cindex()
-    return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
-                         options=ci.TranslationUnit.PARSE_NONE)
+    try:
+        return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
+                             options=ci.TranslationUnit.PARSE_NONE)
+    except ci.TranslationUnitLoadError:
+        # A precompiled header that no longer loads (its files changed under
+        # it): the stubs as text, for the rest of the process.
+        from .stubs import forget_precompiled
+        forget_precompiled(api)
+        return index().parse(SNIPPET_FILE, args=api.compile_args, unsaved_files=[(SNIPPET_FILE, code)],
+                             options=ci.TranslationUnit.PARSE_NONE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -73,6 +73,18 @@ class Config:
 
 
 SRCTREE_ENV = "srctree"
+CACHE_DIR_ENV = "SPHINX_ENTRYDOC_CACHE_DIR"
+
+
+def default_cache_dir() -> str:
+    """Where the tool keeps what it can make again (source tree indexes,
+    precompiled stub headers): $SPHINX_ENTRYDOC_CACHE_DIR, else
+    $XDG_CACHE_HOME/sphinx-entrydoc, else ~/.cache/sphinx-entrydoc."""
+    explicit = os.environ.get(CACHE_DIR_ENV)
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "sphinx-entrydoc")
 
 
 def resolve_srctree(config: Config, environ=os.environ) -> Config:

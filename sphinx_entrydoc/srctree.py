@@ -63,11 +63,10 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
-from .config import SRCTREE_ENV, Config, resolve_srctree  # noqa: F401 (re-exported)
+from .config import CACHE_DIR_ENV, SRCTREE_ENV, Config, default_cache_dir, resolve_srctree  # noqa: F401
 from .errors import InputError
 from .names import allowed_edits
 
-CACHE_DIR_ENV = "SPHINX_ENTRYDOC_CACHE_DIR"
 INDEXED_DIRS = ("include", "kernel", "virt",
                 "arch/*/include", "arch/*/kernel", "arch/*/entry", "arch/*/kvm")
 SOURCE_SUFFIXES = (".c", ".h")
@@ -552,14 +551,6 @@ def _lines_with(finder: "re.Pattern[str]", text: str) -> List[str]:
 
 # --------------------------------------------------------------------------
 # Building, with the cache
-
-def default_cache_dir() -> str:
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "sphinx-entrydoc")
-
 
 def cache_path(root: str, cache_dir: Optional[str] = None) -> str:
     digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:16]

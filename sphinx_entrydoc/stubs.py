@@ -109,36 +109,82 @@ class Api:
                       if (f.closes if closing else f.opens) == pair)
 
 
-_PCH_DIR: List[str] = []
-
-
 def _precompiled_prelude(api: Api) -> Optional[str]:
-    cached = _PCH_CACHE.get(api.fingerprint)
-    if cached is not None or api.fingerprint in _PCH_CACHE:
-        return cached
+    """The stub headers precompiled, kept in the cache directory under a
+    name that changes with the headers' contents and the libclang build, so
+    every process and run shares one file and nothing is left behind.
+    Written to a temporary name and renamed: parallel runs are safe."""
+    if api.fingerprint in _PCH_CACHE:
+        return _PCH_CACHE[api.fingerprint]
     path = None
     try:
-        import atexit
-        import shutil
-        import tempfile
-        if not _PCH_DIR:
-            _PCH_DIR.append(tempfile.mkdtemp(prefix="entrydoc-pch-"))
-            atexit.register(shutil.rmtree, _PCH_DIR[0], True)
-        umbrella = os.path.join(_PCH_DIR[0], f"{api.fingerprint[:16]}.h")
-        with open(umbrella, "w", encoding="utf-8") as handle:
-            for header in (PRELUDE,) + api.extra_headers:
-                handle.write(f"#include <{header}>\n" if header == PRELUDE else f'#include "{header}"\n')
-        args = [a for a in api.compile_args if a not in ("-include",) and a != PRELUDE
-                and a not in api.extra_headers]
-        assert args[:2] == ["-x", "c"]
-        tu = index().parse(umbrella, args=["-x", "c-header"] + args[2:])
-        if not any(d.severity >= cindex().Diagnostic.Error for d in tu.diagnostics):
-            path = umbrella + ".pch"
-            tu.save(path)
-    except Exception:  # any failure: compile the stubs as text, as before
+        from .config import default_cache_dir
+        ci = cindex()
+        stamp = hashlib.sha256(f"{api.fingerprint}\0{_library_stamp(ci)}".encode()).hexdigest()[:24]
+        directory = os.path.join(default_cache_dir(), "pch")
+        path = os.path.join(directory, f"stubs-{stamp}.pch")
+        if not os.path.isfile(path):
+            os.makedirs(directory, exist_ok=True)
+            _write_pch(api, directory, path)
+    except Exception:  # no cache directory, or libclang cannot: compile the stubs as text
         path = None
     _PCH_CACHE[api.fingerprint] = path
     return path
+
+
+def _library_stamp(ci) -> str:
+    """The libclang build in use (a PCH only loads into the clang that made
+    it): the shared library's path, size and modification time."""
+    name = ci.conf.lib._name
+    status = os.stat(name)
+    return f"{os.path.realpath(name)}:{status.st_size}:{status.st_mtime_ns}"
+
+
+def _write_pch(api: Api, directory: str, path: str) -> None:
+    """Precompile an umbrella header that stays beside the PCH (clang checks
+    a PCH's input files when it loads it).  Both are created under temporary
+    names and linked into place without replacing a file another process
+    made first, so a PCH never outlives the header it was built from."""
+    import tempfile
+    umbrella = path[: -len(".pch")] + ".h"
+    if not os.path.isfile(umbrella):
+        handle, temporary = tempfile.mkstemp(suffix=".h", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(f"#include <{PRELUDE}>\n")
+            for header in api.extra_headers:
+                out.write(f'#include "{header}"\n')
+        _link_once(temporary, umbrella)
+    args = [a for a in api.compile_args if a not in ("-include", PRELUDE) and a not in api.extra_headers]
+    assert args[:2] == ["-x", "c"]
+    tu = index().parse(umbrella, args=["-x", "c-header"] + args[2:])
+    if any(d.severity >= cindex().Diagnostic.Error for d in tu.diagnostics):
+        raise InputError("the stub headers do not precompile")
+    handle, temporary = tempfile.mkstemp(suffix=".pch", dir=directory)
+    os.close(handle)
+    tu.save(temporary)
+    _link_once(temporary, path)
+
+
+def _link_once(temporary: str, final: str) -> None:
+    try:
+        os.link(temporary, final)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(temporary)
+
+
+def forget_precompiled(api: Api) -> None:
+    """The PCH would not load (a stub header was touched since): compile the
+    stubs as text for the rest of this process, and remove the PCH so the
+    next run builds a fresh one."""
+    stale = _PCH_CACHE.get(api.fingerprint)
+    _PCH_CACHE[api.fingerprint] = None
+    for path in (stale, stale[: -len(".pch")] + ".h") if stale else ():
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 _PCH_CACHE: Dict[str, Optional[str]] = {}

@@ -49,3 +49,30 @@ def test_user_stub_directory_adds_declarations(tmp_path):
         "/* arch/foo/kernel/entry.c */\nnoinstr void arch_foo_entry(struct pt_regs *regs);\n")
     api = load_api([str(tmp_path)])
     assert api.functions["arch_foo_entry"].marking == NOINSTR
+
+
+def test_precompiled_stubs_are_shared_and_a_stale_one_is_replaced(tmp_path, monkeypatch):
+    import os
+    from sphinx_entrydoc import stubs
+    from conftest import found, snippet_doc
+    monkeypatch.setenv("SPHINX_ENTRYDOC_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(stubs, "_PCH_CACHE", {})
+    api = load_api()
+    pch = api.snippet_args()[-1]
+    assert pch.startswith(str(tmp_path)) and os.path.isfile(pch)
+    doc = snippet_doc("""
+        noinstr void f(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_enter(regs);
+        	irqentry_exit(regs);
+        }
+    """)
+    assert [c for _, _, c in found(doc)] == ["ED102"]
+    # The umbrella header changes under the PCH: it no longer loads; the
+    # check falls back to the stubs as text and removes the stale PCH.
+    umbrella = pch[:-len(".pch")] + ".h"
+    os.utime(umbrella, (1, 1))
+    with open(umbrella, "a") as handle:
+        handle.write("\n")
+    assert [c for _, _, c in found(doc)] == ["ED102"]
+    assert not os.path.exists(pch)
