@@ -15,7 +15,7 @@ CROSSED = rule(
     "ED302", "pair-crossed", ERROR,
     "State is unwound in the reverse order it was established; crossed brackets corrupt it.",
     "{closer}() at line {at_line} closes {opener}() from line {open_line} while {inner}() from line "
-    "{inner_line} is still open; brackets close in reverse order, so the exit of {inner}() comes first",
+    "{inner_line} is still open; brackets close in reverse order, so {inner_closer}() comes first",
     example="A_enter(); B_enter(); A_exit(); B_exit();",
 )
 UNOPENED = rule(
@@ -78,7 +78,8 @@ def report(ctx, api, event) -> None:
     elif isinstance(event, flow.Crossed):
         ctx.report(CROSSED, event.line, event.column, closer=event.closer, at_line=event.line,
                    opener=event.closed.opener, open_line=event.closed.line,
-                   inner=event.still_open.opener, inner_line=event.still_open.line)
+                   inner=event.still_open.opener, inner_line=event.still_open.line,
+                   inner_closer=_names(api.pair_partner(event.still_open.pair, closing=True)))
     elif isinstance(event, flow.Unopened):
         ctx.report(UNOPENED, event.line, event.column, closer=event.closer, at_line=event.line,
                    pair=event.pair, openers=_names(api.pair_partner(event.pair, closing=False)))
