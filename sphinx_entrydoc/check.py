@@ -1,5 +1,5 @@
 """The core function every front end calls: read -> extract -> normalise ->
-compile -> check -> findings."""
+compile -> classify -> check -> findings."""
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
@@ -7,6 +7,7 @@ from typing import List, Optional, Tuple
 from docutils import nodes
 
 from . import rules
+from .classify import classify
 from .compile import compile_snippet
 from .config import Config
 from .context import Context
@@ -19,12 +20,12 @@ from .rst import parse_rst
 from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review, srctree
 from .stubs import load_api
 
-# The order in which families run: later ones use what earlier ones learnt
-# (compile classifies placeholders and typos before flow and prose use them).
 # Longer snippets are generated code, not examples; compiling and walking
 # them would take most of a minute each.
 MAX_SNIPPET_LINES = 10_000
 
+# The families of rules, in the order their findings are made; each reads
+# the classified, compiled document and nothing another family wrote.
 PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, srctree, review)
 
 
@@ -68,11 +69,13 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
+    if api is not None:
+        ctx.undeclared = classify(ctx)
     rules.load_all()
     for family in PIPELINE:
         if api is None and family not in (markup, review):
             continue
-        if family in LEAVES and not _wanted(family, config):
+        if not _wanted(family, config):
             continue
         family.check(ctx)
     kept = set()
@@ -84,12 +87,6 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
             continue
         kept.add(finding)
     return sorted(kept), document
-
-
-# Families nothing else reads from: skipped when none of their rules is
-# selected.  compile must always run: it classifies placeholders and typos
-# for the flow and prose checks.
-LEAVES = (markup, order, prose, srctree, review)
 
 
 def _wanted(family, config: Config) -> bool:

@@ -24,6 +24,7 @@ class Context:
     findings: List[Finding] = dataclasses.field(default_factory=list)
     placeholders: dict = dataclasses.field(default_factory=dict)   # name -> (line, column) of first use
     snippet_functions: set = dataclasses.field(default_factory=set)
+    undeclared: dict = dataclasses.field(default_factory=dict)     # name -> classify.Undeclared
 
     @property
     def path(self) -> str:

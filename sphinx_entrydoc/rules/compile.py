@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..findings import ERROR, WARNING, Fix
+from ..classify import PLACEHOLDER, REMOVED, TYPO
 from . import rule
 
 UNKNOWN_FUNCTION = rule(
@@ -49,8 +50,6 @@ CHECK_ABORTED = rule(
 
 
 def check(ctx) -> None:
-    api = ctx.api
-    known = set(ctx.model_names())
     for compiled in ctx.compiled:
         snippet = compiled.snippet
         for index, col0, target, why in compiled.refused_includes:
@@ -67,36 +66,33 @@ def check(ctx) -> None:
                 ctx.report(COMPILE_ERROR, line, column, message=diagnostic.message)
             else:
                 ctx.report(COMPILE_WARNING, line, column, message=diagnostic.message)
-        for name, spots in sorted(compiled.undeclared_calls.items()):
-            if name in ctx.snippet_functions or name in ctx.config.known_symbols:
-                continue
-            # srctree mode: a name the tree defines is real, neither removed nor a typo
-            # (it stays a placeholder below: the stubs do not model it).
-            in_tree = ctx.tree_defines(name)
-            if name in api.removed and not in_tree:
-                from .prose import report_removed
-                for index, col0 in spots:
-                    report_removed(ctx, name, *snippet.position(index, col0))
-                continue
-            suggestions = [] if in_tree else api.suggest(name, known - {name})
-            if suggestions:
-                if len(suggestions) == 1 and suggestions[0] in api.functions:
-                    for call in compiled.calls:
-                        if call.name == name:
-                            call.intended = api.functions[suggestions[0]]
-                for index, col0 in spots:
-                    line, column = snippet.position(index, col0)
-                    fix = Fix(line, column, name, suggestions[0],
-                              f"rename {name}() to {suggestions[0]}()") if len(suggestions) == 1 else None
-                    ctx.report(UNKNOWN_FUNCTION, line, column, name=name,
-                               suggestions=" or ".join(f"{s}()" for s in suggestions),
-                               suggestion=f"{suggestions[0]}()", fix=fix)
-                continue
-            ctx.placeholders.setdefault(name, snippet.position(*spots[0]))
-            hook = api.hooks.get(name)
-            if hook is not None:
-                for call in compiled.calls:
-                    given = len(list(call.cursor.get_arguments()))
-                    if call.name == name and given != hook.nargs:
-                        ctx.report(PLACEHOLDER_COLLIDES, *snippet.position(call.line, call.column),
-                                   name=name, given=given, nargs=hook.nargs or "none", file=hook.file)
+    _report_undeclared(ctx)
+
+
+def _report_undeclared(ctx) -> None:
+    """Typos, removed names and placeholders named like kernel hooks, as
+    classified by classify.py."""
+    from .prose import report_removed
+    api = ctx.api
+    for entry in sorted(ctx.undeclared.values(), key=lambda e: e.name):
+        name = entry.name
+        for compiled, line0, col0 in entry.spots:
+            line, column = compiled.snippet.position(line0, col0)
+            if entry.kind == REMOVED:
+                report_removed(ctx, name, line, column)
+            elif entry.kind == TYPO:
+                first = entry.suggestions[0]
+                fix = Fix(line, column, name, first, f"rename {name}() to {first}()") \
+                    if len(entry.suggestions) == 1 else None
+                ctx.report(UNKNOWN_FUNCTION, line, column, name=name,
+                           suggestions=" or ".join(f"{s}()" for s in entry.suggestions),
+                           suggestion=f"{first}()", fix=fix)
+        hook = api.hooks.get(name)
+        if entry.kind != PLACEHOLDER or hook is None:
+            continue
+        for compiled in {id(c): c for c, _, _ in entry.spots}.values():
+            for call in compiled.calls:
+                given = len(list(call.cursor.get_arguments()))
+                if call.name == name and given != hook.nargs:
+                    ctx.report(PLACEHOLDER_COLLIDES, *compiled.snippet.position(call.line, call.column),
+                               name=name, given=given, nargs=hook.nargs or "none", file=hook.file)
