@@ -70,7 +70,7 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
     if api is not None:
-        ctx.undeclared = classify(ctx)
+        ctx.undeclared = document.undeclared = classify(ctx)
     rules.load_all()
     for family in PIPELINE:
         if api is None and family not in (markup, review):

@@ -184,3 +184,27 @@ def test_a_misspelt_local_is_an_error_not_pseudo_code():
     findings = lint(doc)
     assert [(f.line, f.code) for f in findings] == [(10, "ED103")]
     assert "did you mean 'state'" in findings[0].message
+
+
+def test_classification_of_undeclared_calls():
+    from conftest import snippet_doc
+    from sphinx_entrydoc.check import check_document
+    from sphinx_entrydoc.config import Config
+    from sphinx_entrydoc.read import Source
+    doc = snippet_doc("""
+        static void own_helper(void) { }
+
+        noinstr void f(struct pt_regs *regs)
+        {
+        	handle_entry(regs);
+        	own_helper();
+        	kvm_guest_enter_irqoff();
+        	irqentry_exti(regs, state);
+        	listed_helper();
+        }
+    """)
+    _, document = check_document(Source("d.rst", doc), Config(known_symbols=("listed_helper",)))
+    kinds = {name: entry.kind for name, entry in document.undeclared.items()}
+    assert kinds == {"handle_entry": "placeholder", "kvm_guest_enter_irqoff": "removed",
+                     "irqentry_exti": "typo", "listed_helper": "snippet"}
+    assert document.undeclared["irqentry_exti"].suggestions == ["irqentry_exit"]
