@@ -126,3 +126,26 @@ def test_snippet_of_100000_lines(tmp_path):
     assert out.returncode == 2 and "typo.rst:4:1: ED501" in out.stdout
     assert out.stderr.splitlines()[0] == ("sphinx-entrydoc: long.rst: the snippet at line 6 has "
                                           "100,004 lines; the limit is 10,000 lines per snippet")
+
+
+def test_unreadable_file_even_as_root(tree, monkeypatch, capsys):
+    """Root reads every file, so the permission error is simulated where the
+    file is opened; the CLI still says it in one line and checks the rest."""
+    import builtins
+    from sphinx_entrydoc.cli import main
+    (tree / "secret.rst").write_text(GOOD)
+    real_open = builtins.open
+
+    def guarded(path, *args, **kwargs):
+        if str(path).endswith("secret.rst"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.chdir(tree)
+    status = main(["lint", "--no-cache", "--timeout", "0", "."])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert [l for l in err.splitlines() if "secret.rst" in l] == \
+        ["sphinx-entrydoc: secret.rst: permission denied"]
+    assert "c-typo.rst:4:1: ED501" in out
