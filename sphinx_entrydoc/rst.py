@@ -26,6 +26,13 @@ class entrydoc_options(nodes.Element):
 
 
 class _AnyOptions(dict):
+    """Accepts every option (Sphinx's directives have many we do not read).
+    Truthy although empty: docutils parses an option block only when the
+    directive has an option_spec that is true."""
+
+    def __bool__(self):
+        return True
+
     def __contains__(self, key):
         return True
 
@@ -34,8 +41,7 @@ class _AnyOptions(dict):
 
 
 OPTION_NAMES = ("profile", "ignore", "select", "literal-language", "check")
-SNIPPET_OPTIONS = {"expect-noinstr": directives.flag, "stubs": directives.unchanged,
-                   "ignore": directives.unchanged}
+SNIPPET_OPTIONS = {"expect-noinstr": directives.flag, "ignore": directives.unchanged}
 
 
 def literal(directive: Directive, language: str, opt_in: bool) -> nodes.literal_block:

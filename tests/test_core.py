@@ -208,3 +208,17 @@ def test_classification_of_undeclared_calls():
     assert kinds == {"handle_entry": "placeholder", "kvm_guest_enter_irqoff": "removed",
                      "irqentry_exti": "typo", "listed_helper": "snippet"}
     assert document.undeclared["irqentry_exti"].suggestions == ["irqentry_exit"]
+
+
+def test_expect_noinstr_block_option():
+    doc = ("T\n=\n\n.. entrydoc-code-block:: c\n   :expect-noinstr:\n\n"
+           "\tvoid do_nmi(struct pt_regs *regs)\n\t{\n\t\tstate = irqentry_nmi_enter(regs);\n"
+           "\t\tirqentry_nmi_exit(regs, state);\n\t}\n")
+    assert found(doc) == [(7, 7, "ED203")]
+    assert found(doc.replace("\tvoid do_nmi", "\tnoinstr void do_nmi")) == []
+
+
+def test_directive_options_do_not_hide_the_snippet():
+    doc = ("T\n=\n\n.. code-block:: c\n   :caption: The NMI handler\n   :linenos:\n\n"
+           "\tirqentry_nmi_exti(regs, state);\n")
+    assert [(l, code) for l, _, code in found(doc)] == [(8, "ED101"), (8, "ED303")]

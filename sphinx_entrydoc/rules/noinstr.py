@@ -19,6 +19,14 @@ ARROW_CONTRADICTS = rule(
     "the note says {name}() {claim}, but {file} declares it {marking}",
 )
 
+NOT_NOINSTR = rule(
+    "ED203", "expected-noinstr", ERROR,
+    "A block marked :expect-noinstr: shows entry code; a function in it without noinstr would be instrumented.",
+    "{name}() is not marked noinstr, but the block says :expect-noinstr:; entry code runs before "
+    "the kernel's state is set up and must be noinstr",
+    example=".. entrydoc-code-block:: c\n   :expect-noinstr:\n\n   void do_nmi(struct pt_regs *regs) { ... }",
+)
+
 
 def is_noinstr(function) -> bool:
     from ..stubs import annotations
@@ -51,6 +59,12 @@ def check(ctx) -> None:
                 defined_safe.add(function.spelling)
     for compiled in ctx.compiled:
         snippet = compiled.snippet
+        if "expect-noinstr" in snippet.options:
+            for function in compiled.functions:
+                if function.spelling != "__entrydoc_snippet" and not is_noinstr(function):
+                    where = compiled.position(function.location)
+                    if where is not None:
+                        ctx.report(NOT_NOINSTR, *where, name=function.spelling)
         for call in compiled.calls:
             if call.arrow is None or call.function is None:
                 continue
