@@ -65,7 +65,7 @@ from typing import Dict, Iterable, List, Mapping, Optional, Tuple
 
 from .config import CACHE_DIR_ENV, SRCTREE_ENV, Config, default_cache_dir, resolve_srctree  # noqa: F401
 from .errors import InputError
-from .names import allowed_edits
+from .names import allowed_edits, osa_distance
 
 INDEXED_DIRS = ("include", "kernel", "virt",
                 "arch/*/include", "arch/*/kernel", "arch/*/entry", "arch/*/kvm")
@@ -486,41 +486,13 @@ class _CloseNames:
         for length in range(len(name) - budget, len(name) + budget + 1):
             text = self.text_by_length.get(length)
             for candidate in _lines_with(finder, text) if text else ():
-                distance = osa_within(name, candidate, budget)
+                distance = osa_distance(name, candidate, budget)
                 if 0 < distance <= budget:
                     scored.append((distance, candidate))
         if not scored:
             return []
         best = min(scored)[0]
         return sorted(c for d, c in scored if d == best)
-
-
-def osa_within(a: str, b: str, limit: int) -> int:
-    """:func:`names.osa_distance` when it is at most ``limit``, else
-    ``limit + 1``: only the diagonal band of width 2*limit+1 can hold a
-    smaller distance, and a row whose band is all above the limit ends the
-    comparison (about ten times faster on names of kernel length)."""
-    n, m = len(a), len(b)
-    over = limit + 1
-    if abs(n - m) > limit:
-        return over
-    before: List[int] = []
-    previous = [j if j <= limit else over for j in range(m + 1)]
-    for i in range(1, n + 1):
-        current = [over] * (m + 1)
-        current[0] = i if i <= limit else over
-        smallest = current[0]
-        char = a[i - 1]
-        for j in range(max(1, i - limit), min(m, i + limit) + 1):
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != b[j - 1]))
-            if i > 1 and j > 1 and char == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, before[j - 2] + 1)
-            current[j] = value
-            smallest = min(smallest, value)
-        if smallest > limit:
-            return over
-        before, previous = previous, current
-    return min(previous[m], over)
 
 
 def _piece_finder(name: str, budget: int) -> "re.Pattern[str]":

@@ -299,12 +299,27 @@ def test_close_names_in_a_large_pool_agree_with_the_plain_search():
         assert finder.close_to(name) == sorted(close_names(name, pool)), name
 
 
+def _full_osa(a, b):
+    """Optimal string alignment over the whole table: the reference."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
 def test_banded_distance_agrees_with_the_full_one():
     rng = random.Random(3)
     for _ in range(3000):
         a, b = ("".join(rng.choice("ab_") for _ in range(rng.randint(0, 9))) for _ in range(2))
-        for limit in (1, 2):
-            assert srctree.osa_within(a, b, limit) == min(osa_distance(a, b, limit), limit + 1)
+        for limit in (1, 2, 3):
+            assert osa_distance(a, b, limit) == min(_full_osa(a, b), limit + 1)
 
 
 # --- where the tree comes from ------------------------------------------------
