@@ -17,7 +17,7 @@ import dataclasses
 import functools
 import os
 import re
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .clang import cindex, index
 from .normalise import ArrowNote, Normalised
@@ -175,7 +175,7 @@ def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[i
     """
     screened = list(lines)
     refused = []
-    for index, line in enumerate(lines):
+    for number, line in enumerate(lines):
         match = _INCLUDE.match(line)
         if not match:
             continue
@@ -183,12 +183,12 @@ def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[i
         why = _refusal(target, api)
         column = len(match.group(1)) - len(match.group(1).lstrip())
         if why:
-            refused.append((index, column, target, why))
-            screened[index] = " " * len(line)
+            refused.append((number, column, target, why))
+            screened[number] = " " * len(line)
         elif target.startswith('"'):
             start = len(match.group(1))
-            end = line.index('"', start + 1)
-            screened[index] = line[:start] + "<" + line[start + 1:end] + ">" + line[end + 1:]
+            end = line.number('"', start + 1)
+            screened[number] = line[:start] + "<" + line[start + 1:end] + ">" + line[end + 1:]
     return screened, refused
 
 
@@ -285,13 +285,13 @@ def declared_variables(tu) -> List[str]:
 def _argument_of(line: str, col0: int) -> Optional[Tuple[str, int]]:
     """(function, argument index) when column ``col0`` of ``line`` is an argument of a call."""
     depth, commas = 0, 0
-    for index in range(col0 - 1, -1, -1):
-        char = line[index]
+    for position in range(col0 - 1, -1, -1):
+        char = line[position]
         if char == ")":
             depth += 1
         elif char == "(":
             if depth == 0:
-                match = re.search(r"([A-Za-z_]\w*)\s*$", line[:index])
+                match = re.search(r"([A-Za-z_]\w*)\s*$", line[:position])
                 return (match.group(1), commas) if match else None
             depth -= 1
         elif char == "," and depth == 0:

@@ -30,11 +30,7 @@ class Summary:
     unit: str = "document(s)"   # what ``documents`` counts: "document(s)" or "patch(es)"
 
 
-# -- the original helpers, kept for callers of the core ---------------------------
-
-def text(findings: List[Finding]) -> str:
-    return "".join(_text_lines(f) for f in findings)
-
+# -- counting and one finding as text ---------------------------------------------
 
 def summary_counts(findings: Sequence[Finding], documents: int) -> dict:
     counts = {ERROR: 0, WARNING: 0, STYLE: 0}
@@ -44,9 +40,6 @@ def summary_counts(findings: Sequence[Finding], documents: int) -> dict:
             "style": counts[STYLE]}
 
 
-summary = summary_counts  # the core's name for it
-
-
 def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)") -> str:
     s = summary_counts(findings, documents)
     affected = len({f.path for f in findings if f.severity == ERROR})
@@ -54,11 +47,6 @@ def summary_line(findings: Sequence[Finding], documents: int, unit: str = "docum
     where = "file(s)" if unit.startswith("patch") else "document(s)"
     return (f"{s['errors']} error(s) in {affected} {where}, {s['warnings']} warning(s), "
             f"{s['style']} style finding(s); {documents} {unit} checked")
-
-
-def as_json(findings: List[Finding], documents: int) -> str:
-    return json.dumps({"findings": [f.as_dict() for f in findings],
-                       "summary": summary(findings, documents)}, indent=2) + "\n"
 
 
 def _text_lines(f: Finding) -> str:

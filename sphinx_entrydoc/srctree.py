@@ -46,7 +46,7 @@ temporary file renamed into place, so parallel builds never read half a
 cache.
 
 Where the tree comes from.  ``Config.srctree``; when it is empty the front
-ends call :func:`resolve_srctree`, which takes the ``srctree`` environment
+ends call :func:`config.resolve_srctree`, which takes the ``srctree`` environment
 variable that the kernel's ``make htmldocs`` exports (as the kernel's own
 kerneldoc Sphinx extension does).
 """
@@ -61,9 +61,9 @@ import os
 import re
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
-from .config import CACHE_DIR_ENV, SRCTREE_ENV, Config, default_cache_dir, resolve_srctree  # noqa: F401
+from .config import default_cache_dir
 from .errors import InputError
 from .names import allowed_edits, osa_distance
 
@@ -632,7 +632,4 @@ def tree_for(root: str, cache_dir: Optional[str] = None) -> TreeIndex:
 def forget_trees() -> None:
     tree_for.cache_clear()
 
-
-# resolve_srctree lives in config.py (front ends call it at start-up, before
-# any tree is indexed); it is re-exported here for the srctree API.
 

@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from conftest import found, lint, line_of, column_of
-from sphinx_entrydoc import srctree
+from sphinx_entrydoc import config, srctree
 from sphinx_entrydoc.config import Config
 from sphinx_entrydoc.errors import InputError
 from sphinx_entrydoc.names import close_names, osa_distance
@@ -118,7 +118,7 @@ def write_tree(root, files=TREE):
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch):
     """Indexes are cached under the test's own directory, never the user's."""
-    monkeypatch.setenv(srctree.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(config.CACHE_DIR_ENV, str(tmp_path / "cache"))
     srctree.forget_trees()
     yield
     srctree.forget_trees()
@@ -224,7 +224,7 @@ def test_fingerprint_changes_with_the_tree_only(tree, tmp_path):
 
 
 def test_default_cache_location_follows_the_environment(tree, tmp_path, monkeypatch):
-    monkeypatch.delenv(srctree.CACHE_DIR_ENV)
+    monkeypatch.delenv(config.CACHE_DIR_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     index = srctree.index_tree(tree)
     assert index.stats.cache_path.startswith(str(tmp_path / "xdg" / "sphinx-entrydoc" / "srctree-"))
@@ -325,24 +325,24 @@ def test_banded_distance_agrees_with_the_full_one():
 # --- where the tree comes from ------------------------------------------------
 
 def test_srctree_environment_variable_is_the_fallback(tree):
-    assert srctree.resolve_srctree(Config(), {"srctree": tree}).srctree == tree
-    assert srctree.resolve_srctree(Config(srctree="/configured"), {"srctree": tree}).srctree == "/configured"
-    assert srctree.resolve_srctree(Config(), {}).srctree == ""
+    assert config.resolve_srctree(Config(), {"srctree": tree}).srctree == tree
+    assert config.resolve_srctree(Config(srctree="/configured"), {"srctree": tree}).srctree == "/configured"
+    assert config.resolve_srctree(Config(), {}).srctree == ""
 
 
 def test_a_relative_srctree_from_the_environment_is_made_absolute(tree, monkeypatch):
     monkeypatch.chdir(os.path.dirname(tree))
-    resolved = srctree.resolve_srctree(Config(), {"srctree": "linux"})
+    resolved = config.resolve_srctree(Config(), {"srctree": "linux"})
     assert resolved.srctree == os.path.abspath(tree)
 
 
 def test_the_environment_variable_feeds_a_whole_check(tree, monkeypatch):
     monkeypatch.setenv("srctree", tree)
     text = doc("Call syscall_exit_to_user_mode() on the way out.")
-    config = srctree.resolve_srctree(Config())
+    resolved = config.resolve_srctree(Config())
     from sphinx_entrydoc.check import check_source
     from sphinx_entrydoc.read import Source
-    assert [f.code for f in check_source(Source("doc.rst", text), config)] == ["ED801"]
+    assert [f.code for f in check_source(Source("doc.rst", text), resolved)] == ["ED801"]
 
 
 # --- the rules ------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The stub headers: they compile cleanly, and they say what the kernel says."""
-from sphinx_entrydoc.clang import cindex, index
+from sphinx_entrydoc.clang import index
 from sphinx_entrydoc.stubs import ALWAYS_INLINE, INSTRUMENTABLE, NOINSTR, load_api
 
 
