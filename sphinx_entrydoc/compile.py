@@ -187,7 +187,7 @@ def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[i
             screened[number] = " " * len(line)
         elif target.startswith('"'):
             start = len(match.group(1))
-            end = line.number('"', start + 1)
+            end = line.index('"', start + 1)
             screened[number] = line[:start] + "<" + line[start + 1:end] + ">" + line[end + 1:]
     return screened, refused
 
