@@ -1,0 +1,187 @@
+"""Issue 10 (hardening): hostile patches, documents and settings.
+
+Each test reproduces one way an attacker (or an odd input) could make the
+tool read a file it must not read, write through a symbolic link, hide a
+finding, forge output or end in an internal error, and states what must
+happen instead.  A sentinel file whose content must never appear in any
+output, and which must never be opened (an audit hook sees every open()),
+stands for the files outside the tree.
+"""
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from sphinx_entrydoc import cli
+
+SECRET = "SENTINEL-4f1c9e-do-not-leak"
+SENTINEL_TEXT = f"""\
+{SECRET}
+{"=" * len(SECRET)}
+
+The call below is wrong: irqentry_nmi_exti() {SECRET}.
+
+.. code-block:: c
+
+\tnoinstr void {SECRET.replace("-", "_")}(struct pt_regs *regs)
+\t{{
+\t\tirqentry_nmi_enter(regs);
+\t}}
+"""
+
+# -- an audit hook that records every file opened while a test watches -------
+
+_OPENED = []
+_WATCHING = [False]
+
+
+def _audit(event, args):
+    if _WATCHING[0] and event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture
+def opened():
+    """The paths the code under test opens (in this process)."""
+    _OPENED.clear()
+    _WATCHING[0] = True
+    yield _OPENED
+    _WATCHING[0] = False
+
+
+@pytest.fixture
+def sentinel(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    path = outside / "secret.rst"
+    path.write_text(SENTINEL_TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    root = tmp_path / "tree"
+    (root / "Documentation").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def never_opened(opened, path):
+    real = os.path.realpath(str(path))
+    return not [p for p in opened if os.path.realpath(os.path.join(os.getcwd(), p)) == real]
+
+
+def check_patch(capsys, text, *options):
+    with open("0001.patch", "w", encoding="utf-8") as handle:
+        handle.write(text)
+    status = cli.main(["check-patch", "--isolated", "--no-cache", *options, "0001.patch"])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def modify(old, new, hunk="@@ -1,1 +1,2 @@\n-Text.\n+Text,\n+and more.\n", extra=""):
+    return f"diff --git a/{old} b/{new}\n{extra}--- a/{old}\n+++ b/{new}\n{hunk}"
+
+
+# -- item 5: check-patch stays in its working tree ---------------------------
+
+@pytest.mark.parametrize("form", ["dotdot", "absolute", "absolute-no-prefix", "rename-from", "symlink"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "email"])
+def test_check_patch_never_opens_a_file_outside_the_tree(capsys, tree, sentinel, opened, form, fmt):
+    relative = os.path.relpath(sentinel, tree)
+    if form == "dotdot":
+        patch = modify(relative, relative)
+    elif form == "absolute":
+        patch = modify(str(sentinel), str(sentinel))   # "a//abs/path"
+    elif form == "absolute-no-prefix":
+        patch = f"--- {sentinel}\n+++ {sentinel}\n@@ -1,1 +1,2 @@\n-Text.\n+Text,\n+and more.\n"
+    elif form == "rename-from":
+        patch = modify("Documentation/x.rst", "Documentation/x.rst",
+                       extra=f"similarity index 90%\nrename from {sentinel}\nrename to Documentation/x.rst\n")
+    else:
+        os.symlink(sentinel, tree / "Documentation" / "link.rst")
+        patch = modify("Documentation/link.rst", "Documentation/link.rst")
+    status, out, err = check_patch(capsys, patch, "--format", fmt)
+    assert never_opened(opened, sentinel)
+    assert SECRET not in out + err
+    assert status == 2
+    refused = [line for line in err.splitlines() if "refused" in line]
+    assert len(refused) == 1 and "check-patch reads only files inside the working tree" in refused[0]
+    assert "Traceback" not in err and "internal error" not in err
+
+
+def test_the_source_of_a_rename_inside_the_tree_is_not_read_either(capsys, tree, opened):
+    private = tree / "Documentation" / "private.rst"
+    private.write_text(SENTINEL_TEXT.replace("Text", "x"), encoding="utf-8")
+    opened.clear()
+    patch = modify("Documentation/private.rst", "Documentation/public.rst",
+                   hunk="@@ -1,0 +1,1 @@\n+A handler calls irqentry_nmi_exti() here.\n",
+                   extra="similarity index 95%\nrename from Documentation/private.rst\n"
+                         "rename to Documentation/public.rst\n")
+    status, out, err = check_patch(capsys, patch)
+    assert never_opened(opened, private)
+    assert SECRET not in out + err
+    # Only what the patch shows is checked: its one added line, by itself.
+    assert re.findall(r"^(\S+):(\d+):\d+: (ED\d+)", out, re.M) == [("Documentation/public.rst", "1", "ED501")]
+    assert status == 1
+
+
+def test_a_document_in_the_tree_is_still_read_at_its_own_path(capsys, tree, opened):
+    doc = tree / "Documentation" / "entry.rst"
+    doc.write_text("Title\n=====\n\nText.\n", encoding="utf-8")
+    opened.clear()
+    patch = modify("Documentation/entry.rst", "Documentation/entry.rst",
+                   hunk="@@ -3,2 +3,3 @@\n \n Text.\n+See irqentry_nmi_exti().\n")
+    status, out, err = check_patch(capsys, patch)
+    assert not never_opened(opened, doc)
+    assert "Documentation/entry.rst:5:5: ED501" in out and status == 1
+
+
+BOMB = """\
+--- a/Documentation/x.rst
++++ b/Documentation/x.rst
+@@ -99999990,1 +99999990,2 @@
+ a
++b
+"""
+
+
+def test_a_hunk_header_cannot_make_the_tool_allocate_gigabytes(tmp_path):
+    """A six-line patch whose hunk sits at line 99,999,990 of a file the tree
+    does not have: one line, exit 2, under a 1.5 GiB address-space limit (the
+    blank filling it asked for is 100 million lines)."""
+    (tmp_path / "bomb.patch").write_text(BOMB)
+    limit = 3 * 2**29
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "sphinx_entrydoc", "check-patch", "--isolated", "--no-cache",
+                           "bomb.patch"], cwd=tmp_path, capture_output=True, text=True, preexec_fn=cap)
+    assert done.returncode == 2, done.stderr
+    assert "sphinx-entrydoc: Documentation/x.rst: hunk @@ -99999990,1 +99999990,2 @@ reaches line " \
+           "99,999,991, but the file is not in the working tree and this patch can rebuild at most " \
+           "100,000 lines from its hunks; not checked" in done.stderr
+    assert "internal error" not in done.stderr and "MemoryError" not in done.stderr
+
+
+def test_a_hunk_header_with_a_huge_number_is_malformed(capsys, tree):
+    status, out, err = check_patch(capsys, BOMB.replace("99999990,1", "9" * 5000 + ",1", 1))
+    assert status == 2
+    assert "malformed hunk header" in err and "internal error" not in err
+
+
+def test_a_mail_whose_from_header_is_broken_is_still_read(capsys, tree):
+    mail = ("From: <\nSubject: [PATCH] docs\n\n---\n"
+            + modify("Documentation/x.rst", "Documentation/x.rst",
+                     hunk="@@ -0,0 +1,1 @@\n+See irqentry_nmi_exti().\n"))
+    status, out, err = check_patch(capsys, mail, "--format", "email")
+    assert "internal error" not in err
+    assert "ED501" in out and status == 1
