@@ -211,7 +211,8 @@ def lint_command(args: argparse.Namespace) -> int:
     if args.diff:
         return _show_diff(findings, outcome.sources, errors)
     if args.fix:
-        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
+        named = {os.path.normpath(p) for p in args.paths if p != "-"}
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors, named)
     for line in _unique(errors):
         _error(line)
     _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
@@ -332,9 +333,11 @@ def _show_diff(findings, sources, errors: List[str]) -> int:
     return 2 if errors else (1 if files else 0)
 
 
-def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> List[Finding]:
+def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], named=None) -> List[Finding]:
     """Write the fixes, then lint the rewritten files again, so the findings
-    reported are those that remain, at their new positions."""
+    reported are those that remain, at their new positions.  ``named``: the
+    paths given on the command line; a symbolic link found by walking a
+    directory is never written through."""
     from . import fix
     from .runner import check_sources, read_all
     rewritten = []
@@ -343,7 +346,7 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> L
         if not plan.changed:
             continue
         try:
-            fix.write(plan)
+            fix.write(plan, named=named is None or plan.path in named)
         except fix.FixRefused as exc:
             errors.append(str(exc))
             continue

@@ -71,13 +71,17 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
             documents.append(os.path.normpath(path))
-    seen = set()
+    seen: Dict[str, int] = {}
     unique = []
     for document in documents:
         key = document if document == STDIN else os.path.realpath(document)
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(document)
+        elif os.path.islink(unique[seen[key]]) and not os.path.islink(document):
+            # The file itself rather than a link to it: --fix writes files,
+            # never links met while walking a directory.
+            unique[seen[key]] = document
     return unique, errors
 
 

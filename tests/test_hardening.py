@@ -185,3 +185,57 @@ def test_a_mail_whose_from_header_is_broken_is_still_read(capsys, tree):
     status, out, err = check_patch(capsys, mail, "--format", "email")
     assert "internal error" not in err
     assert "ED501" in out and status == 1
+
+
+# -- item 6: --fix never writes through a symbolic link it met while walking --
+
+DRAFT = "Title\n=====\n\nirqentry_nmi_entre() saves the state.\n"
+FIXED = DRAFT.replace("entre", "enter")
+
+
+def lint(capsys, *args):
+    status = cli.main(["lint", "--isolated", "--no-cache", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_fix_of_a_directory_never_writes_through_a_symlink_in_it(capsys, tmp_path, monkeypatch):
+    victim = tmp_path / "victim.txt"
+    victim.write_text(DRAFT)   # any file the user can write, with a fixable text
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "own.rst").write_text(DRAFT)
+    os.symlink(victim, docs / "evil.rst")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--fix", "docs")
+    assert victim.read_text() == DRAFT
+    assert os.path.islink(docs / "evil.rst")
+    assert (docs / "own.rst").read_text() == FIXED
+    assert f"sphinx-entrydoc: docs/evil.rst: is a symbolic link (to {victim}) met while walking a " \
+           "directory; not fixed (name it on the command line to fix the file it points to)" in err
+    assert status == 2
+
+
+def test_a_link_met_while_walking_does_not_hide_the_file_it_points_to(capsys, tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "b.rst").write_text(DRAFT)
+    os.symlink("b.rst", docs / "a.rst")   # sorts first
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--fix", "docs")
+    assert (docs / "b.rst").read_text() == FIXED and os.path.islink(docs / "a.rst")
+    assert status == 0, err
+
+
+def test_fix_of_a_named_symlink_out_of_the_tree_is_refused(capsys, tmp_path, monkeypatch):
+    victim = tmp_path / "victim.rst"
+    victim.write_text(DRAFT)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    os.symlink(victim, tree / "link.rst")
+    monkeypatch.chdir(tree)
+    status, out, err = lint(capsys, "--fix", "link.rst")
+    assert victim.read_text() == DRAFT
+    assert f"sphinx-entrydoc: link.rst: is a symbolic link to {victim}, outside the working tree {tree}; " \
+           "not fixed" in err
+    assert status == 2
