@@ -217,7 +217,7 @@ def _stub_dirs(app) -> Tuple[str, ...]:
 def _codes(value) -> Tuple[str, ...]:
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    return tuple(str(c).strip() for c in value if str(c).strip())
+    return tuple(str(c).strip().upper() for c in value if str(c).strip())
 
 
 def core_config(app) -> Config:
@@ -250,9 +250,22 @@ def _on_config_inited(app, config) -> None:
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     try:
-        core_config(app)
+        core = core_config(app)
+        _check_codes(core.select, "entrydoc_select")
+        _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+
+
+def _check_codes(patterns, option: str) -> None:
+    """A code that matches no rule would silently select nothing (ED1O1
+    for ED101): refused, as the CLI refuses it."""
+    from .rules import load_all
+    codes = load_all()
+    for pattern in patterns:
+        if not any(code.startswith(pattern) for code in codes):
+            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                             "codes such as ED101 or prefixes such as ED1")
 
 
 def check_document(source: Source, config: Config, doctree):

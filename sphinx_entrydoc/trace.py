@@ -219,7 +219,7 @@ def _code(name: str) -> str:
 
 
 def _line_list(ranges: Iterable[Tuple[int, int]]) -> str:
-    parts = [f"{a}" if a == b else f"{a}&ndash;{b}" for a, b in ranges]
+    parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
     return ", ".join(parts)
 
 
@@ -241,7 +241,7 @@ def _summary(trace: SnippetTrace) -> str:
                else f"checked, {_plural(trace.findings, 'finding')}")
     css = "entrydoc-ok" if not trace.findings else "entrydoc-bad"
     return (f'<summary>State trace <span class="entrydoc-verdict {css}">{verdict}</span>'
-            f'<span class="entrydoc-counts"> &middot; {html.escape(" · ").join(parts)}</span></summary>')
+            f'<span class="entrydoc-counts"> · {html.escape(" · ").join(parts)}</span></summary>')
 
 
 def _pair_item(span: PairSpan) -> str:
@@ -253,11 +253,11 @@ def _pair_item(span: PairSpan) -> str:
     else:
         closed = "<em>not closed</em>"
     return (f'<li><span class="entrydoc-pair">{html.escape(span.pair)}</span> '
-            f"{opened} &rarr; {closed}</li>")
+            f"{opened} → {closed}</li>")
 
 
 def _order_item(call: OrderedCall) -> str:
-    states = " &rarr; ".join(html.escape(s) for s in call.states)
+    states = " → ".join(html.escape(s) for s in call.states)
     return f"<li>line {call.line} {_code(call.name)}: {states}</li>"
 
 

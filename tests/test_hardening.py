@@ -239,3 +239,117 @@ def test_fix_of_a_named_symlink_out_of_the_tree_is_refused(capsys, tmp_path, mon
     assert f"sphinx-entrydoc: link.rst: is a symbolic link to {victim}, outside the working tree {tree}; " \
            "not fixed" in err
     assert status == 2
+
+
+# -- item 7: EPUB pages with a state trace are well-formed XHTML --------------
+
+@pytest.mark.sphinx("epub", testroot="entrydoc-broken", freshenv=True)
+def test_epub_pages_with_state_traces_are_well_formed_xhtml(app):
+    import xml.etree.ElementTree as ElementTree
+    app.build()
+    pages = [os.path.join(str(app.outdir), name) for name in os.listdir(str(app.outdir))
+             if name.endswith(".xhtml")]
+    with_trace = []
+    for page in pages:
+        ElementTree.parse(page)   # raises on an undefined entity such as &rarr;
+        with open(page, encoding="utf-8") as handle:
+            if "State trace" in handle.read():
+                with_trace.append(os.path.basename(page))
+    assert "pairs.xhtml" in with_trace
+
+
+# -- item 7 and 8: settings Sphinx must refuse, as the CLI does ---------------
+
+@pytest.mark.parametrize("override, message", [
+    ({"entrydoc_select": ["ED1O1"]}, "entrydoc: entrydoc_select: 'ED1O1' is no rule code or prefix"),
+    ({"entrydoc_ignore": "ED9"}, "entrydoc: entrydoc_ignore: 'ED9' is no rule code or prefix"),
+    ({"entrydoc_order_vocabulary": {"irq state": "irq"}},
+     "entrydoc: invalid state key 'irq' for 'irq state' in the order vocabulary: allowed values are "
+     "lockdep, rcu, preempt, tracing, time, tick, softirq"),
+])
+def test_sphinx_refuses_settings_that_would_check_nothing_or_nonsense(make_app, tmp_path, rootdir,
+                                                                      override, message):
+    import shutil
+
+    from sphinx.errors import ConfigError
+    srcdir = tmp_path / "src"
+    shutil.copytree(str(rootdir / "test-entrydoc-clean"), str(srcdir))
+    with pytest.raises(ConfigError) as error:
+        make_app("html", srcdir=_sphinx_path(srcdir), confoverrides=override)
+    assert str(error.value).startswith(message)
+
+
+def test_lower_case_codes_select_in_sphinx_as_in_the_cli():
+    from sphinx_entrydoc import sphinxext
+    assert sphinxext._codes(["ed101", " ED2 "]) == ("ED101", "ED2")
+    assert sphinxext._codes("ed1,ed3") == ("ED1", "ED3")
+
+
+def _sphinx_path(path):
+    import sphinx
+    if sphinx.version_info < (7, 2):
+        from sphinx.testing.path import path as old_path
+        return old_path(str(path))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_cli_refuses_an_order_vocabulary_naming_an_unknown_state_key(capsys, tmp_path, monkeypatch, fmt):
+    (tmp_path / "pyproject.toml").write_text('[tool.sphinx-entrydoc]\nvocabulary = { "irq state" = "irq" }\n')
+    (tmp_path / "doc.rst").write_text("Title\n=====\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(["lint", "--no-cache", "--format", fmt, "doc.rst"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert err == (f"sphinx-entrydoc: {tmp_path}/pyproject.toml: [tool.sphinx-entrydoc]: invalid value "
+                   "{'irq state': 'irq'} for vocabulary: allowed values are a table of list words to the "
+                   "state keys lockdep, rcu, preempt, tracing, time, tick, softirq ('irq' is none of them)\n")
+
+
+# -- items 7 and 8: one line naming the file, never "internal error" ----------
+
+@pytest.mark.parametrize("codec", ["rot13", "hex", "uu", "punycode", "unicode_escape"])
+def test_a_coding_declaration_of_a_transform_codec_is_refused(capsys, tmp_path, monkeypatch, codec):
+    (tmp_path / "doc.rst").write_text(f".. -*- coding: {codec} -*-\n\nTitle\n=====\n")
+    (tmp_path / "good.rst").write_text("Title\n=====\n\nirqentry_nmi_exti() here.\n")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "doc.rst", "good.rst")
+    assert err.splitlines()[0] == (f"sphinx-entrydoc: doc.rst: encoding '{codec}' declared in the first lines "
+                                   "is not a character set (it transforms the text); declare one such as "
+                                   "utf-8 or latin-1")
+    assert "good.rst:4:1: ED501" in out   # the other file is still checked
+    assert status == 2
+
+
+def test_an_unknown_encoding_names_the_file(capsys, tmp_path, monkeypatch):
+    (tmp_path / "doc.rst").write_text(".. -*- coding: klingon -*-\n\nTitle\n=====\n")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "doc.rst")
+    assert err.splitlines()[0] == "sphinx-entrydoc: doc.rst: unknown encoding 'klingon' declared in the first lines"
+    assert status == 2
+
+
+def test_a_fifo_named_like_a_document_is_refused_not_waited_for(capsys, tmp_path, monkeypatch):
+    os.mkfifo(tmp_path / "pipe.rst")
+    (tmp_path / "good.rst").write_text("Title\n=====\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    for paths in (["pipe.rst"], ["."]):
+        status, out, err = lint(capsys, *paths)
+        assert "sphinx-entrydoc: pipe.rst: not a regular file (a FIFO, socket or device), not a document" \
+            in err.splitlines()
+        assert status == 2
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"tool = 5\n", "pyproject.toml: 'tool' must be a table ([tool.sphinx-entrydoc]), not int"),
+    (b'[tool.sphinx-entrydoc]\nprofile = "caf\xe9"\n',
+     "pyproject.toml: not valid UTF-8 at byte offset 37 (TOML files are UTF-8)"),
+])
+def test_a_broken_pyproject_is_one_line(capsys, tmp_path, monkeypatch, content, message):
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    (tmp_path / "doc.rst").write_text("Title\n=====\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(["lint", "--no-cache", "doc.rst"])
+    out, err = capsys.readouterr()
+    assert err == f"sphinx-entrydoc: {tmp_path}/{message}\n"
+    assert status == 2

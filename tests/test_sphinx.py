@@ -145,13 +145,13 @@ def test_html_carries_the_state_trace_of_each_checked_block(app):
     assert "checked, no findings" in irq
     # Lines 11-21 of entry.rst are the body of arch_handle_irq(); 15-17 sit
     # inside the instrumentation section that lines 13 and 19 bracket.
-    assert "lines 11&ndash;13, 19&ndash;21" in irq
-    assert ("<code>irqentry_enter()</code> line 11 &rarr; <code>irqentry_exit()</code> line 21"
+    assert "lines 11–13, 19–21" in irq
+    assert ("<code>irqentry_enter()</code> line 11 → <code>irqentry_exit()</code> line 21"
             in irq)
-    assert ("<code>instrumentation_begin()</code> line 13 &rarr; "
+    assert ("<code>instrumentation_begin()</code> line 13 → "
             "<code>instrumentation_end()</code> line 19") in irq
-    assert ("<code>irq_enter_rcu()</code>: Preemption counter &rarr; Lockdep &rarr; "
-            "NOHZ tick state &rarr; Time accounting") in irq
+    assert ("<code>irq_enter_rcu()</code>: Preemption counter → Lockdep → "
+            "NOHZ tick state → Time accounting") in irq
     assert "<code>syscall_enter_from_user_mode()</code>: Lockdep" in syscall
     assert "Line numbers are lines of <code>entry.rst</code>" in irq
     assert "_static/entrydoc.css" in page
@@ -208,7 +208,7 @@ def test_failing_trace_says_so(app):
     app.build()
     page = html(app, "pairs")
     assert "checked, 3 findings" in page
-    assert "<code>irqentry_enter()</code> line 8 &rarr; <code>irqentry_exit()</code> line 17" in page
+    assert "<code>irqentry_enter()</code> line 8 → <code>irqentry_exit()</code> line 17" in page
 
 
 @pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True,
