@@ -49,7 +49,7 @@ def check_document(source: Source, config: Config, doctree: Optional[nodes.docum
 def _check_document(source: Source, config: Config, doctree: Optional[nodes.document]
                     ) -> Tuple[List[Finding], Document]:
     if doctree is None:
-        doctree = parse_rst(source.text, source.path)
+        doctree = parse_rst(source.checked, source.path)
     document = extract(source, doctree, config.literal_language)
     config = _with_overrides(config, document)
     if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):

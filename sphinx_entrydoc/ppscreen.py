@@ -95,6 +95,7 @@ class Hazard:
     end: int                # the extent to blank (a whole directive, or one operator with its operand)
     spelling: str
     why: str
+    zero: bool = False      # in #if/#elif: the operator becomes 0, so the conditional stays whole
 
 
 @dataclasses.dataclass(frozen=True)
@@ -334,19 +335,23 @@ def _directive(lexer: _Lexer, hash_token: Token, text: str,
             hazards.append(Hazard(hash_token.start, end, _one_line("#" + " ".join(t.text for t in body)),
                                   f"'#pragma ... {touched[0]}' makes the compiler look at other files"))
             return
-    # Inside any other directive (#define, #if ...): the operators below.
-    _operators(body, hazards, directive=(hash_token.start, end))
+    # Inside any other directive: the operators below.  In #if and #elif
+    # only the operator goes (it becomes 0); a #define goes as a whole.
+    if name.text in ("if", "elif"):
+        _operators(body[1:], hazards, conditional=True)
+    else:
+        _operators(body, hazards, directive=(hash_token.start, end))
 
 
 def _operators(tokens: Sequence[Token], hazards: List[Hazard],
-               directive: Optional[Tuple[int, int]] = None) -> None:
+               directive: Optional[Tuple[int, int]] = None, conditional: bool = False) -> None:
     for index, token in enumerate(tokens):
         if token.kind != "ident":
             continue
         if token.text in FILE_IDENTIFIERS:
-            start, end = directive or (token.start, token.end)
+            start, end = directive or (token.start, _operand_end(tokens, index))
             hazards.append(Hazard(start, end, _one_line(token.text + _operand(tokens, index)),
-                                  f"{token.text} tells whether a file exists"))
+                                  f"{token.text} tells whether a file exists", zero=conditional))
         elif token.text == "_Pragma":
             operand = _operand(tokens, index)
             pragma = _pragma_string(tokens, index)

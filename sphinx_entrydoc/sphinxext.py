@@ -30,7 +30,7 @@ from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
 from .findings import ERROR, WARNING, Finding
-from .read import Source, decode
+from .read import Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
 logger = logging.getLogger(__name__)
@@ -353,6 +353,12 @@ def _source(env, docname: str) -> Source:
         return decode(path, handle.read())
 
 
+def _on_source_read(app, docname: str, source: List[str]) -> None:
+    """docutils must see the lines the checks see (read.py): form feeds,
+    NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
+    source[0] = one_line_per_line(source[0])
+
+
 def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -514,6 +520,7 @@ def setup(app):
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)

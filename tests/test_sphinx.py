@@ -345,3 +345,50 @@ def test_importing_the_package_loads_neither_sphinx_nor_libclang():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'clang')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+# -- one notion of a line (read.py; see test_lines.py for the CLI) ----------------
+
+def _lines_build(make_app, sphinx_test_tempdir, rootdir, name, text):
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-lines", name)
+    with open(os.path.join(str(srcdir), "index.rst"), "wb") as handle:
+        handle.write(text.encode("utf-8"))
+    app, warning = build(make_app, srcdir, freshenv=True)
+    return entrydoc_warnings(app, warning)
+
+
+def test_line_characters_never_hide_or_move_a_finding_in_sphinx(make_app, sphinx_test_tempdir, rootdir):
+    """Each character at several places of one document (a snippet line's
+    end and middle, a paragraph, a '::' block): Sphinx reports exactly what it
+    reports with spaces there.  It used to report nothing for those blocks."""
+    from test_lines import DOCUMENT, INSIDE_A_LINE
+    spots = [DOCUMENT.index("irq_enter_rcu();") + len("irq_enter_rcu();"),
+             DOCUMENT.index("run_irq_handler(regs);"),
+             DOCUMENT.index("exti()") + 7,
+             DOCUMENT.index("irqentry_nmi_enter(regs);") + len("irqentry_nmi_enter(regs);")]
+    def put(char):
+        text = DOCUMENT
+        for spot in sorted(spots, reverse=True):
+            text = text[:spot] + char + text[spot:]
+        return text
+    expected = _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-space", put(" "))
+    assert {c for _, _, c in expected} >= {"ED001", "ED102", "ED201", "ED301", "ED501"}
+    for char in INSIDE_A_LINE:
+        got = _lines_build(make_app, sphinx_test_tempdir, rootdir, f"lines-{ord(char):x}", put(char))
+        assert got == expected, repr(char)
+
+
+def test_line_characters_anywhere_in_sphinx(make_app, sphinx_test_tempdir, rootdir):
+    """The property of test_lines.py, through Sphinx: a few random places."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    from test_lines import DOCUMENT, INSIDE_A_LINE, spaced
+
+    @settings(max_examples=5, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(position=st.integers(0, len(DOCUMENT)), char=st.sampled_from(INSIDE_A_LINE + ["\r"]))
+    def prop(position, char):
+        got = _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-any",
+                           DOCUMENT[:position] + char + DOCUMENT[position:])
+        assert got == _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-any-space",
+                                   spaced(DOCUMENT, position, char))
+    prop()
