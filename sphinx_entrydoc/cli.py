@@ -62,6 +62,9 @@ def _common_options() -> argparse.ArgumentParser:
                         help="only these codes or code prefixes (comma separated, repeatable)")
     common.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these codes or code prefixes (comma separated, repeatable)")
+    common.add_argument("--documents", action="append", metavar="auto|all|opt-in|GLOB|!GLOB",
+                        help="which documents to check (comma separated, repeatable): auto (default) "
+                             "the entry-style ones, all, opt-in, or globs; !GLOB never")
     common.add_argument("--literal-language", choices=("auto", "c", "none"),
                         help="language of '::' blocks with no '.. highlight::' in force")
     common.add_argument("-j", "--jobs", type=_jobs, metavar="N|auto",
@@ -112,6 +115,13 @@ def _codes(values: Optional[List[str]]):
     return tuple(c.strip().upper() for v in values for c in v.replace(",", " ").split())
 
 
+def _documents(values: Optional[List[str]]):
+    if values is None:
+        return None
+    from .selection import check_value
+    return check_value(values)
+
+
 def _settings(args: argparse.Namespace):
     from . import settings
     cwd = os.getcwd()
@@ -122,6 +132,7 @@ def _settings(args: argparse.Namespace):
         "timeout": args.timeout,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
+        "documents": _documents(args.documents),
     }
     if getattr(args, "exclude", None):
         overrides["exclude"] = tuple(os.path.abspath(p) if "/" in p else p for p in args.exclude)
@@ -214,14 +225,18 @@ def lint_command(args: argparse.Namespace) -> int:
         findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
     for line in _unique(errors):
         _error(line)
-    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
-    _print_stats(args, cache)
+    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors,
+                                                                 skipped=len(outcome.skipped)), formatter)
+    _print_stats(args, cache, outcome)
     return exit_status(findings, errors, settings.strict)
 
 
-def _print_stats(args: argparse.Namespace, cache) -> None:
+def _print_stats(args: argparse.Namespace, cache, outcome=None) -> None:
     if args.stats:
         print(cache.stats.line() if cache is not None else "cache: off", file=sys.stderr)
+        if outcome is not None:
+            from .selection import summary
+            print(summary(outcome.skipped, outcome.checked), file=sys.stderr)
 
 
 def _cache(settings, config):
@@ -264,7 +279,8 @@ def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, format
         formatter.handle(finding)
     formatter.stop(summary)
     if fmt == "text":
-        print(report.summary_line(summary.findings, summary.documents, summary.unit), file=sys.stderr)
+        print(report.summary_line(summary.findings, summary.documents, summary.unit, summary.skipped),
+              file=sys.stderr)
 
 
 def _formatter(fmt: str, stream) -> report.Formatter:

@@ -41,6 +41,8 @@ class Config:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     srctree: str = ""
+    # Which documents are checked (selection.py): "auto", "all", "opt-in", globs, "!globs".
+    documents: Tuple[str, ...] = ("auto",)
     # Sphinx keeps building without libclang (one warning, non-compile checks
     # only); the CLI stops with one line instead.
     allow_missing_libclang: bool = False

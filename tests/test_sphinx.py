@@ -76,9 +76,11 @@ def counted_checks(monkeypatch):
     checked = []
     original = sphinxext.check_document
 
-    def counting(source, config, doctree=None):
-        checked.append(os.path.basename(source.path))
-        return original(source, config, doctree)
+    def counting(source, config, doctree=None, docname=None):
+        findings, document = original(source, config, doctree, docname)
+        if document.decision is None or document.decision.check:
+            checked.append(os.path.basename(source.path))
+        return findings, document
 
     monkeypatch.setattr(sphinxext, "check_document", counting)
     return checked
