@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when what is kept on the environment changes shape: Sphinx then
 # re-reads every document instead of unpickling stale data.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 FAIL_ON = ("error", "warning", "never")
 WARNING_TYPE = "entrydoc"
@@ -56,7 +56,10 @@ CONFIG_VALUES = (
     ("entrydoc_known_symbols", [], "env", (list, tuple)),
     ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
     ("entrydoc_srctree", "", "env", (str,)),
-    ("entrydoc_trace", True, "env", (bool,)),
+    # Off by default: the published pages are for readers, the trace is for
+    # the document's author.  (bool, str): "-D entrydoc_trace=1" gives a
+    # string on some Sphinx versions; trace_enabled() reads both.
+    ("entrydoc_trace", False, "env", (bool, str)),
 )
 
 
@@ -241,8 +244,26 @@ def core_config(app) -> Config:
     ))
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def trace_enabled(value) -> bool:
+    """``entrydoc_trace`` as conf.py (a bool) or ``-D entrydoc_trace=1``
+    (the string '1' or '0', or true/false, yes/no, on/off) gives it."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"entrydoc_trace = {value!r}: allowed values are True, False, 1, 0")
+
+
 def _on_config_inited(app, config) -> None:
     """Refuse a bad setting before anything is read, with one clear message."""
+    trace_enabled(config.entrydoc_trace)
     if config.entrydoc_fail_on not in FAIL_ON:
         raise ConfigError(f"entrydoc_fail_on = {config.entrydoc_fail_on!r}: "
                           f"allowed values are {', '.join(FAIL_ON)}")
@@ -364,9 +385,9 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
     # A checked document is re-read when the project's own stubs change.
     for header in _project_stub_headers(_stub_dirs(app)):
         app.env.note_dependency(header)
-    if app.config.entrydoc_trace:
+    if trace_enabled(app.config.entrydoc_trace):
         shown = [f for f in findings if not _suppressed(app, f)]
-        _add_traces(doctree, document, shown, _source_name(app.env, docname))
+        _add_traces(doctree, document, shown)
 
 
 @functools.lru_cache(maxsize=8)
@@ -383,16 +404,12 @@ def _suppressed(app, finding: Finding) -> bool:
     return logging.is_suppressed_warning(WARNING_TYPE, finding.code, app.config.suppress_warnings)
 
 
-def _source_name(env, docname: str) -> str:
-    return os.path.relpath(str(env.doc2path(docname)), str(env.srcdir)).replace(os.sep, "/")
-
-
 def report(docname: str, finding: Finding) -> None:
     logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
                    location=(docname, finding.line))
 
 
-def _add_traces(doctree: nodes.document, document, findings, source_name: str) -> None:
+def _add_traces(doctree: nodes.document, document, findings) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
     traces = trace.trace_document(document, findings)
@@ -403,7 +420,7 @@ def _add_traces(doctree: nodes.document, document, findings, source_name: str) -
             continue
         literal = literals.pop(index)
         anchor = literal.parent if _is_caption_wrapper(literal.parent) else literal
-        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace, source_name))
+        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace))
 
 
 def _is_caption_wrapper(node) -> bool:
