@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import report
 from ._version import __version__
@@ -209,7 +209,7 @@ def lint_command(args: argparse.Namespace) -> int:
     errors += outcome.errors
     findings = outcome.findings
     if args.diff:
-        return _show_diff(findings, outcome.sources, errors)
+        return _show_diff(findings, outcome.sources, errors, config)
     if args.fix:
         findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
     for line in _unique(errors):
@@ -303,24 +303,55 @@ def _explanation(rule) -> str:
 
 # -- --fix and --diff --------------------------------------------------------------
 
-def _fix_plans(findings: Sequence[Finding], sources) -> List:
+def known_names(config):
+    """What a rename is judged against (fix.rename_doubt): the stubs' names,
+    the configured symbols and, in srctree mode, the tree's names.  Without
+    the stubs nothing is known, so no rename is certain."""
+    from . import fix
+    from .errors import LibclangMissing
+    from .stubs import load_api
+    model = set(config.known_symbols)
+    try:
+        model |= set(load_api(config.stub_dirs).known_names())
+    except (LibclangMissing, InputError):
+        return fix.KnownNames(())
+    tree = None
+    if config.srctree:
+        from .srctree import tree_for
+        tree = tree_for(os.path.abspath(config.srctree))
+    return fix.KnownNames(model, tree)
+
+
+def _fix_plans(findings: Sequence[Finding], sources, config) -> List:
     from . import fix
     by_path: Dict[str, List[Finding]] = {}
     for finding in findings:
         if finding.fix is not None:
             by_path.setdefault(finding.path, []).append(finding)
+    known = known_names(config) if any(f.code in fix.RENAME_CODES for f in findings if f.fix) else None
     plans = []
     for path in sorted(by_path):
         try:
-            plans.append(fix.plan(sources[path], by_path[path]))
+            plans.append(fix.plan(sources[path], by_path[path], known))
         except fix.FixRefused as exc:
             _error(str(exc))
     return plans
 
 
-def _show_diff(findings, sources, errors: List[str]) -> int:
+def _renamed(plans) -> List[str]:
+    """'old() -> new()' for every name the fixes change, each once."""
     from . import fix
-    plans = _fix_plans(findings, sources)
+    pairs = [(a.fix.old, a.fix.new) for p in plans if p.changed for a in p.applied
+             if a.finding.code in fix.RENAME_CODES or a.finding.code == "ED503"]
+    counts: Dict[Tuple[str, str], int] = {}
+    for pair in pairs:
+        counts[pair] = counts.get(pair, 0) + 1
+    return [f"{old}() -> {new}()" + (f" ({n} times)" if n > 1 else "") for (old, new), n in counts.items()]
+
+
+def _show_diff(findings, sources, errors: List[str], config) -> int:
+    from . import fix
+    plans = _fix_plans(findings, sources, config)
     for line in _unique(errors):
         _error(line)
     for plan in plans:
@@ -328,6 +359,8 @@ def _show_diff(findings, sources, errors: List[str]) -> int:
         _report_skipped(plan)
     count = sum(len(p.applied) for p in plans if p.changed)
     files = sum(1 for p in plans if p.changed)
+    for renamed in _renamed(plans):
+        print(f"would rename {renamed}", file=sys.stderr)
     print(f"{count} fix(es) would be applied to {files} file(s)", file=sys.stderr)
     return 2 if errors else (1 if files else 0)
 
@@ -338,7 +371,8 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> L
     from . import fix
     from .runner import check_sources, read_all
     rewritten = []
-    for plan in _fix_plans(findings, sources):
+    written = []
+    for plan in _fix_plans(findings, sources, config):
         _report_skipped(plan)
         if not plan.changed:
             continue
@@ -351,6 +385,9 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> L
             print(f"fixed {plan.path}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
                   f"{applied.fix.description}", file=sys.stderr)
         rewritten.append(plan.path)
+        written.append(plan)
+    for renamed in _renamed(written):
+        print(f"renamed {renamed}", file=sys.stderr)
     if not rewritten:
         return list(findings)
     again, read_errors = read_all(rewritten)
