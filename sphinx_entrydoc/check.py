@@ -60,7 +60,7 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
                              f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
     normalised = [normalise(s) for s in document.c_snippets]
     try:
-        api = load_api(config.stub_dirs) if normalised or document.paragraphs else None
+        api = load_api(config.stub_dirs, config.kernel()) if normalised or document.paragraphs else None
     except LibclangMissing:
         if not config.allow_missing_libclang:
             raise

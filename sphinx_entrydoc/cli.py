@@ -57,6 +57,9 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--stubs", action="append", metavar="DIR",
                         help="an extra stub header directory (repeatable)")
     common.add_argument("--srctree", metavar="DIR", help="the kernel source tree")
+    common.add_argument("--kernel-version", metavar="X.Y",
+                        help="check against this kernel version (vX.Y also accepted; default: the "
+                             "source tree's Makefile, else the newest modelled mainline)")
     common.add_argument("--profile", choices=("default", "review"), help="review adds the style rules")
     common.add_argument("--select", action="append", metavar="CODES",
                         help="only these codes or code prefixes (comma separated, repeatable)")
@@ -122,6 +125,7 @@ def _settings(args: argparse.Namespace):
         "timeout": args.timeout,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
+        "kernel_version": _kernel_version(args.kernel_version),
     }
     if getattr(args, "exclude", None):
         overrides["exclude"] = tuple(os.path.abspath(p) if "/" in p else p for p in args.exclude)
@@ -131,6 +135,16 @@ def _settings(args: argparse.Namespace):
     _check_stub_dirs(loaded.stubs)
     _check_libclang()
     return loaded
+
+
+def _kernel_version(value: Optional[str]) -> Optional[str]:
+    """--kernel-version checked at once: outside the modelled range is one
+    line naming the range (exit 2)."""
+    if value is None:
+        return None
+    from .kversion import parse
+    version = parse(value)
+    return f"{version[0]}.{version[1]}"
 
 
 def _check_libclang() -> None:
@@ -214,7 +228,8 @@ def lint_command(args: argparse.Namespace) -> int:
         findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
     for line in _unique(errors):
         _error(line)
-    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
+    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors,
+                                                    kernel=_kernel_name(config)), formatter)
     _print_stats(args, cache)
     return exit_status(findings, errors, settings.strict)
 
@@ -235,12 +250,13 @@ def _cache(settings, config):
 def _config(settings):
     """The core's Config; the source tree defaults to ``$srctree``, as the
     kernel's ``make htmldocs`` exports it (the tree index decides)."""
-    config = settings.config()
-    try:
-        from .config import resolve_srctree
-    except ImportError:
-        return config
-    return resolve_srctree(config)
+    from .config import resolve_kernel_version, resolve_srctree
+    return resolve_kernel_version(resolve_srctree(settings.config()))
+
+
+def _kernel_name(config) -> str:
+    from .kversion import name
+    return name(config.kernel())
 
 
 def _unique(lines: Sequence[str]) -> List[str]:
@@ -264,7 +280,8 @@ def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, format
         formatter.handle(finding)
     formatter.stop(summary)
     if fmt == "text":
-        print(report.summary_line(summary.findings, summary.documents, summary.unit), file=sys.stderr)
+        print(report.summary_line(summary.findings, summary.documents, summary.unit, summary.kernel),
+              file=sys.stderr)
 
 
 def _formatter(fmt: str, stream) -> report.Formatter:
@@ -418,7 +435,7 @@ def patch_command(args: argparse.Namespace) -> int:
     for line in _unique(errors):
         _error(line)
     findings = [f for r in reports for f in r.findings]
-    summary = report.Summary(findings, len(patches), errors, unit="patch(es)")
+    summary = report.Summary(findings, len(patches), errors, unit="patch(es)", kernel=_kernel_name(config))
     _emit(settings.format, findings, summary, _patch_formatter(settings.format, reports))
     _print_stats(args, cache)
     return exit_status(findings, errors, settings.strict)

@@ -56,6 +56,7 @@ CONFIG_VALUES = (
     ("entrydoc_known_symbols", [], "env", (list, tuple)),
     ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
     ("entrydoc_srctree", "", "env", (str,)),
+    ("entrydoc_kernel_version", "", "env", (str,)),
     # Off by default: the published pages are for readers, the trace is for
     # the document's author.  (bool, str): "-D entrydoc_trace=1" gives a
     # string on some Sphinx versions; trace_enabled() reads both.
@@ -165,10 +166,10 @@ def _opts_in(doctree: nodes.document) -> bool:
     return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
 
 
-def _stub_call_pattern(stub_dirs: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
-    """A regex finding a call to any function the stubs declare (as they
-    are now: load_api notices edited headers)."""
-    return _call_pattern(tuple(sorted(_stub_function_names(stub_dirs))))
+def _stub_call_pattern(stub_dirs: Tuple[str, ...], version=None) -> Optional["re.Pattern[str]"]:
+    """A regex finding a call to any function the stubs declare for the
+    kernel version checked (as they are now: load_api notices edited headers)."""
+    return _call_pattern(tuple(sorted(_stub_function_names(stub_dirs, version))))
 
 
 @functools.lru_cache(maxsize=8)
@@ -179,10 +180,10 @@ def _call_pattern(names: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
     return re.compile(rf"\b(?:{alternatives})\s*\(")
 
 
-def _stub_function_names(stub_dirs: Tuple[str, ...]) -> Set[str]:
+def _stub_function_names(stub_dirs: Tuple[str, ...], version=None) -> Set[str]:
     from .stubs import load_api
     try:
-        return set(load_api(stub_dirs).functions)
+        return set(load_api(stub_dirs, version).functions)
     except LibclangMissing:
         return _names_in_headers(stub_dirs)
 
@@ -225,12 +226,20 @@ def _codes(value) -> Tuple[str, ...]:
 
 def core_config(app) -> Config:
     """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+    config, _problem = _core_config(app)
+    return config
+
+
+def _core_config(app) -> Tuple[Config, Optional[str]]:
+    """The settings, and the one-line problem with the kernel version when
+    there is one: the build goes on, checked against the nearest modelled
+    version."""
     from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
     if srctree:
         srctree = os.path.join(app.confdir, srctree)
-    return resolve_srctree(Config(
+    core = resolve_srctree(Config(
         stub_dirs=_stub_dirs(app),
         profile=config.entrydoc_profile,
         select=_codes(config.entrydoc_select),
@@ -242,6 +251,27 @@ def core_config(app) -> Config:
         srctree=srctree,
         allow_missing_libclang=True,
     ))
+    return _with_kernel_version(core, str(config.entrydoc_kernel_version or ""))
+
+
+def _with_kernel_version(config: Config, given: str) -> Tuple[Config, Optional[str]]:
+    from . import kversion
+    problem = None
+    if given:
+        version, problem = kversion.lenient(given)
+    else:
+        found = kversion.from_makefile(config.srctree) if config.srctree else None
+        version = kversion.NEWEST
+        if found is not None:
+            version, problem = kversion.lenient(f"{found[0]}.{found[1]}")
+            if problem:
+                problem = f"{os.path.join(config.srctree, 'Makefile')}: {problem}"
+    return dataclasses.replace(config, kernel_version=f"{version[0]}.{version[1]}"), problem
+
+
+def kernel_name(app) -> str:
+    from .kversion import name
+    return name(core_config(app).kernel())
 
 
 _TRUE = ("1", "true", "yes", "on")
@@ -271,9 +301,11 @@ def _on_config_inited(app, config) -> None:
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     try:
-        core_config(app)
+        _config, problem = _core_config(app)
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+    if problem:
+        logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
 
 
 def check_document(source: Source, config: Config, doctree):
@@ -290,7 +322,7 @@ def _load_compiler(app) -> None:
     that reads nothing never loads them."""
     from .stubs import load_api
     try:
-        load_api(_stub_dirs(app))
+        load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing as exc:
         logger.warning(f"{exc}; only the checks that need no compiler run",
                        type=WARNING_TYPE, subtype="libclang")
@@ -365,7 +397,7 @@ def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
         return
     if not selection.auto:
         return
-    pattern = _stub_call_pattern(_stub_dirs(app))
+    pattern = _stub_call_pattern(_stub_dirs(app), core_config(app).kernel())
     # Cheap test first: most documents have no block that calls a stub
     # function at all, and need not be read from disk.
     if pattern is None or not any(pattern.search(n.astext()) for n in doctree.findall(nodes.literal_block)):
@@ -464,11 +496,12 @@ def failing(app) -> Dict[str, List[Finding]]:
     return result
 
 
-def summary_line(failed: Dict[str, List[Finding]]) -> str:
+def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
     errors = sum(1 for fs in failed.values() for f in fs if f.severity == ERROR)
     warnings = sum(1 for fs in failed.values() for f in fs if f.severity == WARNING)
     counts = f"{errors} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
-    return f"entrydoc: {counts} in {len(failed)} document(s)"
+    against = f" (checked against kernel {kernel})" if kernel else ""
+    return f"entrydoc: {counts} in {len(failed)} document(s){against}"
 
 
 def _on_build_finished(app, exception) -> None:
@@ -476,8 +509,11 @@ def _on_build_finished(app, exception) -> None:
         return
     failed = failing(app)
     if failed:
-        logger.error(summary_line(failed))
+        logger.error(summary_line(failed, kernel_name(app)))
         app.statuscode = 1
+    elif _findings(app.env):
+        logger.info(f"entrydoc: {len(_findings(app.env))} document(s) checked against kernel "
+                    f"{kernel_name(app)}, none fails the build")
 
 
 # -- registration ------------------------------------------------------------------
