@@ -53,7 +53,7 @@ def check_document(source: Source, config: Config, doctree: Optional[nodes.docum
 
 def _load_api(config: Config):
     try:
-        return load_api(config.stub_dirs)
+        return load_api(config.stub_dirs, config.kernel())
     except LibclangMissing:
         if not config.allow_missing_libclang:
             raise

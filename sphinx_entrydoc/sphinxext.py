@@ -11,9 +11,10 @@ error-severity findings ends with a non-zero exit status even without
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when what is kept on the environment changes shape: Sphinx then
 # re-reads every document instead of unpickling stale data.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 FAIL_ON = ("error", "warning", "never")
 WARNING_TYPE = "entrydoc"
@@ -53,7 +54,11 @@ CONFIG_VALUES = (
     ("entrydoc_known_symbols", [], "env", (list, tuple)),
     ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
     ("entrydoc_srctree", "", "env", (str,)),
-    ("entrydoc_trace", True, "env", (bool,)),
+    ("entrydoc_kernel_version", "", "env", (str,)),
+    # Off by default: the published pages are for readers, the trace is for
+    # the document's author.  (bool, str): "-D entrydoc_trace=1" gives a
+    # string on some Sphinx versions; trace_enabled() reads both.
+    ("entrydoc_trace", False, "env", (bool, str)),
 )
 
 
@@ -120,12 +125,12 @@ def _opts_in(doctree: nodes.document) -> bool:
 
 
 def _model(app):
-    """The selection's model of the stubs (as they are now: load_api
-    notices edited headers)."""
+    """The selection's model of the stubs for the kernel version checked (as
+    they are now: load_api notices edited headers)."""
     from .selection import model_for
     from .stubs import load_api
     try:
-        api = load_api(_stub_dirs(app))
+        api = load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing:
         api = None
     return model_for(api, _stub_dirs(app))
@@ -154,12 +159,20 @@ def _documents(value) -> Tuple[str, ...]:
 
 def core_config(app) -> Config:
     """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+    config, _problem = _core_config(app)
+    return config
+
+
+def _core_config(app) -> Tuple[Config, Optional[str]]:
+    """The settings, and the one-line problem with the kernel version when
+    there is one: the build goes on, checked against the nearest modelled
+    version."""
     from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
     if srctree:
         srctree = os.path.join(app.confdir, srctree)
-    return resolve_srctree(Config(
+    core = resolve_srctree(Config(
         stub_dirs=_stub_dirs(app),
         profile=config.entrydoc_profile,
         select=_codes(config.entrydoc_select),
@@ -172,10 +185,49 @@ def core_config(app) -> Config:
         documents=_documents(config.entrydoc_documents),
         allow_missing_libclang=True,
     ))
+    return _with_kernel_version(core, str(config.entrydoc_kernel_version or ""))
+
+
+def _with_kernel_version(config: Config, given: str) -> Tuple[Config, Optional[str]]:
+    from . import kversion
+    problem = None
+    if given:
+        version, problem = kversion.lenient(given)
+    else:
+        found = kversion.from_makefile(config.srctree) if config.srctree else None
+        version = kversion.NEWEST
+        if found is not None:
+            version, problem = kversion.lenient(f"{found[0]}.{found[1]}")
+            if problem:
+                problem = f"{os.path.join(config.srctree, 'Makefile')}: {problem}"
+    return dataclasses.replace(config, kernel_version=f"{version[0]}.{version[1]}"), problem
+
+
+def kernel_name(app) -> str:
+    from .kversion import name
+    return name(core_config(app).kernel())
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def trace_enabled(value) -> bool:
+    """``entrydoc_trace`` as conf.py (a bool) or ``-D entrydoc_trace=1``
+    (the string '1' or '0', or true/false, yes/no, on/off) gives it."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"entrydoc_trace = {value!r}: allowed values are True, False, 1, 0")
 
 
 def _on_config_inited(app, config) -> None:
     """Refuse a bad setting before anything is read, with one clear message."""
+    trace_enabled(config.entrydoc_trace)
     if config.entrydoc_fail_on not in FAIL_ON:
         raise ConfigError(f"entrydoc_fail_on = {config.entrydoc_fail_on!r}: "
                           f"allowed values are {', '.join(FAIL_ON)}")
@@ -183,9 +235,11 @@ def _on_config_inited(app, config) -> None:
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     try:
-        core_config(app)
+        _config, problem = _core_config(app)
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+    if problem:
+        logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
 
 
 def check_document(source: Source, config: Config, doctree, docname: str):
@@ -202,7 +256,7 @@ def _load_compiler(app) -> None:
     that reads nothing never loads them."""
     from .stubs import load_api
     try:
-        load_api(_stub_dirs(app))
+        load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing as exc:
         logger.warning(f"{exc}; only the checks that need no compiler run",
                        type=WARNING_TYPE, subtype="libclang")
@@ -296,9 +350,9 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
     # A checked document is re-read when the project's own stubs change.
     for header in _project_stub_headers(_stub_dirs(app)):
         app.env.note_dependency(header)
-    if app.config.entrydoc_trace:
+    if trace_enabled(app.config.entrydoc_trace):
         shown = [f for f in findings if not _suppressed(app, f)]
-        _add_traces(doctree, document, shown, _source_name(app.env, docname))
+        _add_traces(doctree, document, shown)
 
 
 @functools.lru_cache(maxsize=8)
@@ -315,16 +369,12 @@ def _suppressed(app, finding: Finding) -> bool:
     return logging.is_suppressed_warning(WARNING_TYPE, finding.code, app.config.suppress_warnings)
 
 
-def _source_name(env, docname: str) -> str:
-    return os.path.relpath(str(env.doc2path(docname)), str(env.srcdir)).replace(os.sep, "/")
-
-
 def report(docname: str, finding: Finding) -> None:
     logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
                    location=(docname, finding.line))
 
 
-def _add_traces(doctree: nodes.document, document, findings, source_name: str) -> None:
+def _add_traces(doctree: nodes.document, document, findings) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
     traces = trace.trace_document(document, findings)
@@ -335,7 +385,7 @@ def _add_traces(doctree: nodes.document, document, findings, source_name: str) -
             continue
         literal = literals.pop(index)
         anchor = literal.parent if _is_caption_wrapper(literal.parent) else literal
-        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace, source_name))
+        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace))
 
 
 def _is_caption_wrapper(node) -> bool:
@@ -379,11 +429,12 @@ def failing(app) -> Dict[str, List[Finding]]:
     return result
 
 
-def summary_line(failed: Dict[str, List[Finding]]) -> str:
+def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
     errors = sum(1 for fs in failed.values() for f in fs if f.severity == ERROR)
     warnings = sum(1 for fs in failed.values() for f in fs if f.severity == WARNING)
     counts = f"{errors} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
-    return f"entrydoc: {counts} in {len(failed)} document(s)"
+    against = f" (checked against kernel {kernel})" if kernel else ""
+    return f"entrydoc: {counts} in {len(failed)} document(s){against}"
 
 
 def _on_build_finished(app, exception) -> None:
@@ -391,8 +442,11 @@ def _on_build_finished(app, exception) -> None:
         return
     failed = failing(app)
     if failed:
-        logger.error(summary_line(failed))
+        logger.error(summary_line(failed, kernel_name(app)))
         app.statuscode = 1
+    elif _findings(app.env):
+        logger.info(f"entrydoc: {len(_findings(app.env))} document(s) checked against kernel "
+                    f"{kernel_name(app)}, none fails the build")
 
 
 # -- registration ------------------------------------------------------------------

@@ -12,6 +12,7 @@ import hashlib
 import os
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import kversion
 from .clang import BASE_ARGS, cindex, index
 from .errors import InputError
 from .names import close_names
@@ -56,9 +57,24 @@ class Hook:
 
 @dataclasses.dataclass(frozen=True)
 class Removed:
+    """A name the kernel removed in ``since`` by ``commit``; ``replacement``
+    is "" when the choice depends on the path (``note`` says which)."""
     name: str
     replacement: str
-    when: str
+    since: kversion.Version
+    commit: str
+    note: str = ""
+
+    @property
+    def when(self) -> str:
+        text = f"removed in {kversion.name(self.since)}"
+        if self.commit:
+            text += f" (commit {self.commit})"
+        return text + (f"; {self.note}" if self.note else "")
+
+    @property
+    def advice(self) -> str:
+        return f"use {self.replacement}()" if self.replacement else "see the note"
 
 
 @dataclasses.dataclass
@@ -69,13 +85,23 @@ class Api:
     removed: Dict[str, Removed]
     include_dirs: Tuple[str, ...]
     extra_headers: Tuple[str, ...]
-    fingerprint: str
+    fingerprint: str          # headers and kernel version
+    version: kversion.Version = kversion.NEWEST
+
+    @property
+    def kernel(self) -> str:
+        """The version the model was loaded for, as people write it (v6.18)."""
+        return kversion.name(self.version)
+
+    def _base_args(self) -> List[str]:
+        args = list(BASE_ARGS) + [kversion.define(self.version)]
+        for directory in self.include_dirs:
+            args += ["-I", directory]
+        return args
 
     @property
     def compile_args(self) -> List[str]:
-        args = list(BASE_ARGS)
-        for directory in self.include_dirs:
-            args += ["-I", directory]
+        args = self._base_args()
         args += ["-include", PRELUDE]
         for header in self.extra_headers:
             args += ["-include", header]
@@ -88,10 +114,7 @@ class Api:
         pch = _precompiled_prelude(self)
         if pch is None:
             return self.compile_args
-        args = list(BASE_ARGS)
-        for directory in self.include_dirs:
-            args += ["-I", directory]
-        return args + ["-include-pch", pch]
+        return self._base_args() + ["-include-pch", pch]
 
     def known_names(self) -> Iterable[str]:
         yield from self.functions
@@ -216,16 +239,23 @@ def _fingerprint(dirs: Tuple[str, ...]) -> Tuple[str, Tuple[str, ...]]:
     return digest.hexdigest(), tuple(headers)
 
 
-def load_api(extra_dirs: Iterable[str] = ()) -> Api:
+def load_api(extra_dirs: Iterable[str] = (), version: Optional[kversion.Version] = None) -> Api:
+    """The API of kernel ``version`` (default: the newest modelled
+    mainline) as the stub headers in ``extra_dirs`` and the built-in ones
+    declare it."""
+    if version is None:
+        version = kversion.NEWEST
+    kversion.check(tuple(version))
     dirs = _stub_dirs(extra_dirs)
     fingerprint, headers = _fingerprint(dirs)
-    return _load(dirs, headers, fingerprint)
+    return _load(dirs, headers, f"{fingerprint}:{version[0]}.{version[1]}", tuple(version))
 
 
-@functools.lru_cache(maxsize=8)
-def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str) -> Api:
+@functools.lru_cache(maxsize=16)
+def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str,
+          version: kversion.Version) -> Api:
     ci = cindex()
-    api = Api({}, {}, {}, {}, dirs, headers, fingerprint)
+    api = Api({}, {}, {}, {}, dirs, headers, fingerprint, version)
     tu = index().parse(STUB_MAIN, args=api.compile_args, unsaved_files=[(STUB_MAIN, "")],
                        options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
     errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
@@ -290,8 +320,12 @@ def _add_data(api: Api, cursor, file: str) -> None:
             api.hooks[fields["hook"]] = Hook(fields["hook"], int(fields.get("nargs", 0)),
                                              fields.get("file", file))
         elif "removed" in fields:
-            api.removed[fields["removed"]] = Removed(fields["removed"], fields.get("replacement", ""),
-                                                     fields.get("when", ""))
+            major, _, minor = fields.get("since", "").partition(".")
+            since = (int(major), int(minor))
+            if api.version >= since:   # relative to the version checked
+                api.removed[fields["removed"]] = Removed(
+                    fields["removed"], fields.get("replacement", ""), since,
+                    fields.get("commit", ""), fields.get("note", ""))
 
 
 def _add_macro(api: Api, cursor) -> None:

@@ -126,7 +126,7 @@ def test_lint_counts_what_it_skipped_and_why(tmp_path):
     (tmp_path / "prose.rst").write_text(PROSE_ONLY)
     out = lint("--stats", ".", cwd=tmp_path)
     assert out.returncode == 1 and "entry.rst:10:3: ED101" in out.stdout
-    assert "1 document(s) checked, 2 skipped" in out.stderr
+    assert "1 document(s) checked" in out.stderr and ", 2 skipped" in out.stderr
     assert (f"documents: 1 checked, 2 skipped (1: {NO_ENTRY_CALL}; 1: {SCAN})") in out.stderr
 
 
