@@ -273,7 +273,7 @@ def _fault_injection(code: str) -> None:
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
-def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
+def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> Compiled:
     _fault_injection(normalised.code)
     lines = normalised.code_lines
     screened, refused = screen_includes(lines, api)

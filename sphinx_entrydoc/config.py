@@ -41,6 +41,8 @@ class Config:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     srctree: str = ""
+    # Which documents are checked (selection.py): "auto", "all", "opt-in", globs, "!globs".
+    documents: Tuple[str, ...] = ("auto",)
     # The kernel version checked against, "X.Y"; "" means: from the source
     # tree's Makefile, else the newest modelled mainline (resolve_kernel_version).
     kernel_version: str = ""

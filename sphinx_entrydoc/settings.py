@@ -50,6 +50,7 @@ class Settings:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     vocabulary: Tuple[Tuple[str, str], ...] = ()
+    documents: Tuple[str, ...] = ("auto",)
     kernel_version: str = ""
     source: str = ""  # the configuration file read, "" for none
 
@@ -58,6 +59,7 @@ class Settings:
                       ignore=self.ignore, literal_language=self.literal_language,
                       vocabulary=self.vocabulary, known_symbols=self.known_symbols,
                       filler_words=self.filler_words, srctree=self.srctree,
+                      documents=self.documents,
                       kernel_version=self.kernel_version)
 
 
@@ -149,6 +151,12 @@ def _vocabulary(value, base):
     return tuple(sorted(value.items()))
 
 
+def _documents(value, base):
+    """auto | all | opt-in, globs and !globs (selection.py)."""
+    from .selection import check_value
+    return check_value(value)
+
+
 # key in the file -> (Settings field, checker)
 KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "stubs": ("stubs", _paths),
@@ -167,6 +175,7 @@ KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "known-symbols": ("known_symbols", _strings),
     "filler-words": ("filler_words", _strings),
     "vocabulary": ("vocabulary", _vocabulary),
+    "documents": ("documents", _documents),
     "kernel-version": ("kernel_version", _kernel_version),
 }
 
