@@ -99,5 +99,5 @@ def test_a_trailing_form_feed_is_fixed_as_the_character_it_is(tmp_path):
     path = tmp_path / "doc.rst"
     path.write_bytes(b"Title\n=====\n\nSome text.\x0c\n")
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        cli.main(["lint", "--no-cache", "--fix", str(path)])
+        cli.main(["lint", "--no-cache", "--documents", "all", "--fix", str(path)])
     assert path.read_bytes() == b"Title\n=====\n\nSome text.\n"
