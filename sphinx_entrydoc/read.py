@@ -16,17 +16,55 @@ from .errors import InputError
 MAX_BYTES = 10 * 2**20
 _CODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 
+# One notion of a line, everywhere (extraction, normalisation, positions,
+# output): a line ends at "\n", "\r\n" or a lone "\r" -- where Python's
+# universal newlines, Sphinx's reader and clang end one -- and nowhere else.
+# Form feed, vertical tab, the separators U+001C-U+001E, NEL, U+2028 and
+# U+2029 are characters inside a line, as git, diff, grep, checkpatch.pl,
+# editors and C compilers see them.  docutils would split lines there
+# (str.splitlines), so the text it parses has each of them replaced by a
+# space: one column for one column, nothing moves, nothing is hidden.
+NOT_LINE_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_AS_SPACE = str.maketrans({c: " " for c in NOT_LINE_BREAKS})
+
+
+def one_line_per_line(text: str) -> str:
+    """``text`` as every step sees it: "\n" line ends only, and the
+    characters str.splitlines() would also split at turned into spaces."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_AS_SPACE)
+
+
+def raw_lines(text: str):
+    """The lines of ``text`` with their characters untouched."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
 
 @dataclasses.dataclass
 class Source:
     path: str
-    text: str
+    text: str                # the document's characters, as they are in the file
     data: bytes = b""
     encoding: str = "utf-8"
 
     @property
+    def checked(self) -> str:
+        """The text that is parsed and checked (see :func:`one_line_per_line`)."""
+        cached = self.__dict__.get("_checked")
+        if cached is None or cached[0] is not self.text:
+            cached = (self.text, one_line_per_line(self.text))
+            self.__dict__["_checked"] = cached
+        return cached[1]
+
+    @property
     def lines(self):
-        return self.text.split("\n")
+        return self.checked.split("\n")
+
+    @property
+    def raw_lines(self):
+        """The file's lines with every character as it is (for fixes)."""
+        return raw_lines(self.text)
 
 
 # Codecs Python calls text encodings that are no character sets: they

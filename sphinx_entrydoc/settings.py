@@ -50,13 +50,17 @@ class Settings:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     vocabulary: Tuple[Tuple[str, str], ...] = ()
+    documents: Tuple[str, ...] = ("auto",)
+    kernel_version: str = ""
     source: str = ""  # the configuration file read, "" for none
 
     def config(self) -> Config:
         return Config(stub_dirs=self.stubs, profile=self.profile, select=self.select,
                       ignore=self.ignore, literal_language=self.literal_language,
                       vocabulary=self.vocabulary, known_symbols=self.known_symbols,
-                      filler_words=self.filler_words, srctree=self.srctree)
+                      filler_words=self.filler_words, srctree=self.srctree,
+                      documents=self.documents,
+                      kernel_version=self.kernel_version)
 
 
 # -- value checkers: (value, base directory) -> value, or ValueError(allowed) --
@@ -125,6 +129,21 @@ def _seconds(value, base):
     return float(value)
 
 
+def _kernel_version(value, base):
+    """X.Y or vX.Y within the modelled range; the range check words its own
+    line (one line, exit 2), as on the command line."""
+    from . import kversion
+    from .errors import InputError
+    allowed = f"\"X.Y\" or \"vX.Y\" from {kversion.supported_range()} (the modelled range)"
+    if not isinstance(value, str):
+        raise ValueError(allowed)
+    try:
+        version = kversion.parse(value)
+    except InputError:
+        raise ValueError(allowed) from None
+    return f"{version[0]}.{version[1]}"
+
+
 def _vocabulary(value, base):
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
@@ -134,6 +153,12 @@ def _vocabulary(value, base):
         raise ValueError(f"a table of list words to the state keys {', '.join(STATE_KEYS)} "
                          f"({unknown[0]!r} is none of them)")
     return tuple(sorted(value.items()))
+
+
+def _documents(value, base):
+    """auto | all | opt-in, globs and !globs (selection.py)."""
+    from .selection import check_value
+    return check_value(value)
 
 
 # key in the file -> (Settings field, checker)
@@ -154,6 +179,8 @@ KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "known-symbols": ("known_symbols", _strings),
     "filler-words": ("filler_words", _strings),
     "vocabulary": ("vocabulary", _vocabulary),
+    "documents": ("documents", _documents),
+    "kernel-version": ("kernel_version", _kernel_version),
 }
 
 
