@@ -110,13 +110,16 @@ def decode(path: str, data: bytes) -> Source:
     return Source(path=path, text=text, data=data, encoding=encoding)
 
 
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_bytes(path: str, limit: int = MAX_BYTES, what: str = "document") -> bytes:
     """A file's bytes, or one InputError line saying why not."""
     try:
         # O_NONBLOCK: opening a FIFO named like a document must not wait for
         # a writer; anything but a regular file is refused once open.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(descriptor, "rb") as handle:
+        with open(path, "rb", opener=_nonblocking) as handle:
             status = os.fstat(handle.fileno())
             if not stat.S_ISREG(status.st_mode):
                 if stat.S_ISDIR(status.st_mode):
