@@ -210,7 +210,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    # One line, whatever a file name or a document holds.
+    print(f"{PROG}: {report.one_line(message)}", file=sys.stderr)
 
 
 # -- lint -------------------------------------------------------------------------------
@@ -418,8 +419,8 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], name
             errors.append(str(exc))
             continue
         for applied in plan.applied:
-            print(f"fixed {plan.path}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
-                  f"{applied.fix.description}", file=sys.stderr)
+            print(f"fixed {report.one_line(plan.path)}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
+                  f"{report.one_line(applied.fix.description)}", file=sys.stderr)
         rewritten.append(plan.path)
         written.append(plan)
     for renamed in _renamed(written):
@@ -436,8 +437,8 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], name
 
 def _report_skipped(plan) -> None:
     for finding, reason in plan.skipped:
-        print(f"not fixed {plan.path}:{finding.line}:{finding.column}: {finding.code}: {reason}",
-              file=sys.stderr)
+        print(f"not fixed {report.one_line(plan.path)}:{finding.line}:{finding.column}: {finding.code}: "
+              f"{report.one_line(reason)}", file=sys.stderr)
 
 
 # -- check-patch ---------------------------------------------------------------------

@@ -354,3 +354,47 @@ def test_a_broken_pyproject_is_one_line(capsys, tmp_path, monkeypatch, content, 
     out, err = capsys.readouterr()
     assert err == f"sphinx-entrydoc: {tmp_path}/{message}\n"
     assert status == 2
+
+
+# -- item 7: a document cannot forge or disguise a line of text output --------
+
+FORGED = "x.rst:1:1: ED101 forged"
+
+
+def test_a_document_cannot_forge_an_output_line(capsys, tmp_path, monkeypatch):
+    """An ordering-list item is quoted in ED403's message; its second line
+    must not become a line of output of its own."""
+    (tmp_path / "o.rst").write_text(
+        "Title\n=====\n\n.. code-block:: c\n\n\tirqentry_nmi_enter(regs);\n\n"
+        "irqentry_nmi_enter() updates the state in the following order:\n\n"
+        f"* Lockdep\n* bogus\n  {FORGED}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "o.rst")
+    assert re.findall(r"^\S+:\d+:\d+: ED\d+", out, re.M) == ["o.rst:6:2: ED301", "o.rst:11:3: ED403"]
+    assert f"o.rst:11:3: ED403 [warning] 'bogus\\n{FORGED}' is not a known state name" in out
+
+
+@pytest.mark.parametrize("char, shown", [("\n", "\\n"), ("\r", "\\r"), ("\x1b", "\\x1b"),
+                                          ("\u2028", "\\u2028"), ("\x85", "\\x85"), ("\u202e", "\\u202e")])
+def test_text_output_writes_line_breaks_and_controls_as_escapes(char, shown):
+    import io
+
+    from sphinx_entrydoc.findings import Finding
+    from sphinx_entrydoc.report import TextFormatter
+    stream = io.StringIO()
+    formatter = TextFormatter(stream)
+    formatter.handle(Finding("d.rst", 3, 1, "ED103", "compile-error", "error", f"a{char}{FORGED}",
+                             suggestion=f"b{char}{FORGED}"))
+    assert stream.getvalue() == (f"d.rst:3:1: ED103 a{shown}{FORGED}\n"
+                                 f"    suggestion: b{shown}{FORGED}\n")
+
+
+def test_sarif_and_json_name_a_file_whose_name_is_not_utf8(capsys, tmp_path, monkeypatch):
+    (tmp_path / os.fsdecode(b"caf\xe9.rst")).write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--format", "sarif", ".")
+    assert "internal error" not in err
+    result = json.loads(out)["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.rst"
+    status, out, err = lint(capsys, "--format", "json", ".")
+    assert json.loads(out)["findings"][0]["path"] == os.fsdecode(b"caf\xe9.rst")
