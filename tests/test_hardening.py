@@ -398,3 +398,63 @@ def test_sarif_and_json_name_a_file_whose_name_is_not_utf8(capsys, tmp_path, mon
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.rst"
     status, out, err = lint(capsys, "--format", "json", ".")
     assert json.loads(out)["findings"][0]["path"] == os.fsdecode(b"caf\xe9.rst")
+
+
+# -- item 7: the cache --------------------------------------------------------
+
+@pytest.mark.parametrize("corrupt", [
+    lambda f: f.update(line="6"),
+    lambda f: f.update(severity="fatal"),
+    lambda f: f.update(path=None),
+    lambda f: f.update(column=True),
+    lambda f: f.update(fix={"line": 1}),
+    lambda f: f.update(suggestion=["x"]),
+    lambda f: f.clear(),
+])
+def test_a_cache_entry_of_valid_json_with_wrong_types_is_a_miss(capsys, tmp_path, monkeypatch, corrupt):
+    (tmp_path / "a.rst").write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    first = cli.main(["lint", "--isolated", "a.rst"])
+    expected = capsys.readouterr().out
+    entries = [os.path.join(root, name) for root, _, names in os.walk(".entrydoc-cache")
+               for name in names if name.endswith(".json")]
+    assert len(entries) == 1
+    with open(entries[0]) as handle:
+        entry = json.load(handle)
+    corrupt(entry["findings"][0])
+    with open(entries[0], "w") as handle:
+        json.dump(entry, handle)
+    status = cli.main(["lint", "--isolated", "--stats", "a.rst"])
+    out, err = capsys.readouterr()
+    assert (status, out) == (first, expected)
+    assert "cache: 0 hit(s), 1 miss(es), 1 corrupt entry ignored" in err
+
+
+def test_headers_in_a_symlinked_stub_subdirectory_are_in_the_cache_key(tmp_path):
+    """A subdirectory of a stub directory that is a symbolic link (inside
+    the stub directories) is walked: editing a header in it changes the
+    key, so no stale result is taken from the cache."""
+    from sphinx_entrydoc.cache import stubs_fingerprint
+    stubs = tmp_path / "stubs"
+    (stubs / "shared" / "arch").mkdir(parents=True)
+    header = stubs / "shared" / "arch" / "hooks.h"
+    header.write_text("void arch_hook(void);\n")
+    os.symlink("shared/arch", stubs / "arch")
+    before = stubs_fingerprint([str(stubs)])
+    header.write_text("void arch_hook(int);\n")
+    assert stubs_fingerprint([str(stubs)]) != before
+    from sphinx_entrydoc.stubs import _stub_dirs, stub_headers
+    assert str(stubs / "arch" / "hooks.h") in [p for _, p in stub_headers(_stub_dirs([str(stubs)]))]
+
+
+def test_a_symlinked_stub_subdirectory_leading_out_is_refused(capsys, tmp_path, monkeypatch):
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.h").write_text("void x(void);\n")
+    os.symlink(elsewhere, stubs / "arch")
+    (tmp_path / "a.rst").write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--stubs", "stubs", "a.rst")
+    assert status == 2 and "is a symbolic link out of the stub directories" in err
