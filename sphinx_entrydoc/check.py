@@ -18,6 +18,7 @@ from .normalise import normalise
 from .read import Source
 from .rst import parse_rst
 from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review, srctree
+from .selection import Decision, Selection, decide, model_for, prescreen
 from .stubs import load_api
 
 # Longer snippets are generated code, not examples; compiling and walking
@@ -36,38 +37,58 @@ def check_source(source: Source, config: Config, doctree: Optional[nodes.documen
     return findings
 
 
-def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
-                   ) -> Tuple[List[Finding], Document]:
+def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None,
+                   name: Optional[str] = None) -> Tuple[List[Finding], Document]:
+    """Findings of one document, and the document as extracted; its
+    ``decision`` says whether the selection (``config.documents``) checked
+    it, and why.  ``name`` is what selection globs match (Sphinx's docname),
+    the source's path by default."""
     try:
-        return _check_document(source, config, doctree)
+        return _check_document(source, config, doctree, name or source.path)
     except RecursionError:
         # docutils and the flow walk recurse once per nesting level.
         raise InputError(f"{source.path}: nests too deeply to check (lists, blocks or C statements "
                          f"more than a few hundred levels deep)") from None
 
 
-def _check_document(source: Source, config: Config, doctree: Optional[nodes.document]
+def _load_api(config: Config):
+    try:
+        return load_api(config.stub_dirs, config.kernel())
+    except LibclangMissing:
+        if not config.allow_missing_libclang:
+            raise
+        return None
+
+
+def _check_document(source: Source, config: Config, doctree: Optional[nodes.document], name: str
                     ) -> Tuple[List[Finding], Document]:
+    selection = Selection.parse(config.documents)
+    api = _load_api(config)
+    model = model_for(api, config.stub_dirs)
     if doctree is None:
-        doctree = parse_rst(source.text, source.path)
+        # Most documents of a tree are skipped: decide from the raw text
+        # when that is enough, before docutils parses anything.
+        reason = prescreen(name, source.checked, selection, model)
+        if reason:
+            skipped = Document(source=source, blocks=[], suppressions=[])
+            skipped.decision = Decision(False, reason, False)
+            return [], skipped
+        doctree = parse_rst(source.checked, source.path)
     document = extract(source, doctree, config.literal_language)
+    document.decision = decide(name, document, selection, model)
+    if not document.decision.check:
+        return [], document
     config = _with_overrides(config, document)
-    if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):
-        return [], document   # the document opted out (.. entrydoc:: :check: no)
     for snippet in document.c_snippets:
         if len(snippet.lines) > MAX_SNIPPET_LINES:
             raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
                              f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
     normalised = [normalise(s) for s in document.c_snippets]
-    try:
-        api = load_api(config.stub_dirs, config.kernel()) if normalised or document.paragraphs else None
-    except LibclangMissing:
-        if not config.allow_missing_libclang:
-            raise
-        api = None
-    compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
+    entry_style = document.decision.entry_style
+    compiled = [compile_snippet(n, api, generic=not entry_style) for n in normalised] if api is not None else []
     document.compiled = compiled
-    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
+    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
+                  entry_style=entry_style)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
     if api is not None:
         ctx.undeclared = document.undeclared = classify(ctx)

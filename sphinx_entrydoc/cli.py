@@ -65,6 +65,9 @@ def _common_options() -> argparse.ArgumentParser:
                         help="only these codes or code prefixes (comma separated, repeatable)")
     common.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these codes or code prefixes (comma separated, repeatable)")
+    common.add_argument("--documents", action="append", metavar="auto|all|opt-in|GLOB|!GLOB",
+                        help="which documents to check (comma separated, repeatable): auto (default) "
+                             "the entry-style ones, all, opt-in, or globs; !GLOB never")
     common.add_argument("--literal-language", choices=("auto", "c", "none"),
                         help="language of '::' blocks with no '.. highlight::' in force")
     common.add_argument("-j", "--jobs", type=_jobs, metavar="N|auto",
@@ -115,6 +118,13 @@ def _codes(values: Optional[List[str]]):
     return tuple(c.strip().upper() for v in values for c in v.replace(",", " ").split())
 
 
+def _documents(values: Optional[List[str]]):
+    if values is None:
+        return None
+    from .selection import check_value
+    return check_value(values)
+
+
 def _settings(args: argparse.Namespace):
     from . import settings
     cwd = os.getcwd()
@@ -125,6 +135,7 @@ def _settings(args: argparse.Namespace):
         "timeout": args.timeout,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
+        "documents": _documents(args.documents),
         "kernel_version": _kernel_version(args.kernel_version),
     }
     if getattr(args, "exclude", None):
@@ -225,18 +236,23 @@ def lint_command(args: argparse.Namespace) -> int:
     if args.diff:
         return _show_diff(findings, outcome.sources, errors, config)
     if args.fix:
-        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
+        named = {os.path.normpath(p) for p in args.paths if p != "-"}
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors, named)
     for line in _unique(errors):
         _error(line)
     _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors,
-                                                    kernel=_kernel_name(config)), formatter)
-    _print_stats(args, cache)
+                                                    kernel=_kernel_name(config),
+                                                    skipped=len(outcome.skipped)), formatter)
+    _print_stats(args, cache, outcome)
     return exit_status(findings, errors, settings.strict)
 
 
-def _print_stats(args: argparse.Namespace, cache) -> None:
+def _print_stats(args: argparse.Namespace, cache, outcome=None) -> None:
     if args.stats:
         print(cache.stats.line() if cache is not None else "cache: off", file=sys.stderr)
+        if outcome is not None:
+            from .selection import summary
+            print(summary(outcome.skipped, outcome.checked), file=sys.stderr)
 
 
 def _cache(settings, config):
@@ -280,7 +296,8 @@ def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, format
         formatter.handle(finding)
     formatter.stop(summary)
     if fmt == "text":
-        print(report.summary_line(summary.findings, summary.documents, summary.unit, summary.kernel),
+        print(report.summary_line(summary.findings, summary.documents, summary.unit, summary.kernel,
+                                  summary.skipped),
               file=sys.stderr)
 
 
@@ -382,9 +399,11 @@ def _show_diff(findings, sources, errors: List[str], config) -> int:
     return 2 if errors else (1 if files else 0)
 
 
-def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> List[Finding]:
+def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], named=None) -> List[Finding]:
     """Write the fixes, then lint the rewritten files again, so the findings
-    reported are those that remain, at their new positions."""
+    reported are those that remain, at their new positions.  ``named``: the
+    paths given on the command line; a symbolic link found by walking a
+    directory is never written through."""
     from . import fix
     from .runner import check_sources, read_all
     rewritten = []
@@ -394,7 +413,7 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> L
         if not plan.changed:
             continue
         try:
-            fix.write(plan)
+            fix.write(plan, named=named is None or plan.path in named)
         except fix.FixRefused as exc:
             errors.append(str(exc))
             continue

@@ -10,6 +10,9 @@ from .errors import InputError
 PROFILES = ("default", "review")
 LITERAL_LANGUAGES = ("auto", "c", "none")
 
+# The state keys of the stubs' ENTRYDOC_ORDER annotations (entrydoc/annotations.h).
+STATE_KEYS = ("lockdep", "rcu", "preempt", "tracing", "time", "tick", "softirq")
+
 # Default vocabulary mapping the words of an ordering list to state keys.
 # Keys are those of the stubs' ENTRYDOC_ORDER annotations.
 DEFAULT_VOCABULARY: Dict[str, str] = {
@@ -41,6 +44,8 @@ class Config:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     srctree: str = ""
+    # Which documents are checked (selection.py): "auto", "all", "opt-in", globs, "!globs".
+    documents: Tuple[str, ...] = ("auto",)
     # The kernel version checked against, "X.Y"; "" means: from the source
     # tree's Makefile, else the newest modelled mainline (resolve_kernel_version).
     kernel_version: str = ""
@@ -51,6 +56,10 @@ class Config:
     def __post_init__(self):
         _choice("profile", self.profile, PROFILES)
         _choice("literal_language", self.literal_language, LITERAL_LANGUAGES)
+        for word, key in self.vocabulary:
+            if key not in STATE_KEYS:
+                raise InputError(f"invalid state key {key!r} for {word!r} in the order vocabulary: "
+                                 "allowed values are " + ", ".join(STATE_KEYS))
 
     @property
     def order_vocabulary(self) -> Dict[str, str]:

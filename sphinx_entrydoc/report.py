@@ -28,6 +28,7 @@ class Summary:
     documents: int
     input_errors: Sequence[str] = ()
     unit: str = "document(s)"   # what ``documents`` counts: "document(s)" or "patch(es)"
+    skipped: int = 0            # documents the selection skipped (lint)
     kernel: str = ""            # the kernel version checked against, "v6.18"
 
 
@@ -42,14 +43,16 @@ def summary_counts(findings: Sequence[Finding], documents: int) -> dict:
 
 
 def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)",
-                 kernel: str = "") -> str:
+                 kernel: str = "", skipped: int = 0) -> str:
     s = summary_counts(findings, documents)
     affected = len({f.path for f in findings if f.severity == ERROR})
     # A patch's errors can be in any file it touches (trailing whitespace in C).
     where = "file(s)" if unit.startswith("patch") else "document(s)"
     return (f"{s['errors']} error(s) in {affected} {where}, {s['warnings']} warning(s), "
             f"{s['style']} style finding(s); {documents} {unit} checked"
-            + (f" against kernel {kernel}" if kernel else ""))
+            + (f" against kernel {kernel}" if kernel else "")
+            + (f", {skipped} skipped (not entry-style; --stats says why, --documents all checks them)"
+               if skipped else ""))
 
 
 def _text_lines(f: Finding) -> str:

@@ -37,6 +37,7 @@ class Outcome:
     errors: List[str] = dataclasses.field(default_factory=list)   # one line per bad input
     sources: Dict[str, Source] = dataclasses.field(default_factory=dict)
     checked: int = 0
+    skipped: List[str] = dataclasses.field(default_factory=list)   # why, per document the selection skipped
     cache: Stats = dataclasses.field(default_factory=Stats)
 
 
@@ -71,13 +72,17 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
             documents.append(os.path.normpath(path))
-    seen = set()
+    seen: Dict[str, int] = {}
     unique = []
     for document in documents:
         key = document if document == STDIN else os.path.realpath(document)
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(document)
+        elif os.path.islink(unique[seen[key]]) and not os.path.islink(document):
+            # The file itself rather than a link to it: --fix writes files,
+            # never links met while walking a directory.
+            unique[seen[key]] = document
     return unique, errors
 
 
@@ -127,6 +132,12 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         if status == "error":
             outcome.errors.append(result)
             continue
+        if status == "skipped":
+            # Not cached: the text scan that skips most documents is cheaper
+            # than a cache lookup would make it, and the reason is kept.
+            outcome.skipped.append(result)
+            outcome.results[position] = []
+            continue
         if status == "aborted":
             # A finding, not a lost document; never cached, so the next run tries again.
             from .rules.compile import CHECK_ABORTED
@@ -139,6 +150,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         if result is not None:
             outcome.findings += result
             outcome.checked += 1
+    outcome.checked -= len(outcome.skipped)
     if cache is not None:
         outcome.cache = cache.stats
     outcome.findings.sort()
@@ -257,12 +269,16 @@ def _context():
 
 
 def check_one(task: Tuple[Source, Config]):
-    """("ok", findings), ("error", one line) or ("fatal", one line).  Runs in
-    a worker process: returns plain data, never raises."""
-    from .check import check_source
+    """("ok", findings), ("skipped", why the selection skipped it), ("error",
+    one line) or ("fatal", one line).  Runs in a worker process: returns
+    plain data, never raises."""
+    from .check import check_document
     source, config = task
     try:
-        return "ok", check_source(source, config)
+        findings, document = check_document(source, config)
+        if document.decision is not None and not document.decision.check:
+            return "skipped", document.decision.reason
+        return "ok", findings
     except LibclangMissing as exc:
         return "fatal", str(exc)
     except InputError as exc:

@@ -12,11 +12,9 @@ error-severity findings ends with a non-zero exit status even without
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import functools
 import os
-import re
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -30,7 +28,7 @@ from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
 from .findings import ERROR, WARNING, Finding
-from .read import Source, decode
+from .read import Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
 logger = logging.getLogger(__name__)
@@ -111,47 +109,7 @@ class EntrydocCodeBlock(CodeBlock):
 
 
 # -- which documents are checked ---------------------------------------------
-
-@dataclasses.dataclass(frozen=True)
-class Selection:
-    """The parsed ``entrydoc_documents``: a keyword or a list of keywords and
-    docname globs.  ``auto``: documents whose C snippets call a function the
-    stubs declare; ``all``: every document; ``opt-in``: only documents that
-    opt in; ``!GLOB``: never these.  Opting in (``entrydoc-code-block`` or
-    ``.. entrydoc::``) always selects a document unless a ``!GLOB`` or
-    ``:check: no`` excludes it."""
-
-    auto: bool
-    include: Tuple[str, ...]
-    exclude: Tuple[str, ...]
-
-    @classmethod
-    def parse(cls, value) -> "Selection":
-        items = [value] if isinstance(value, str) else list(value)
-        auto, include, exclude = False, [], []
-        for item in (str(i).strip() for i in items):
-            if item == "auto":
-                auto = True
-            elif item == "all":
-                include.append("*")
-            elif item == "opt-in" or not item:
-                continue
-            elif item.startswith("!"):
-                exclude.append(item[1:])
-            else:
-                include.append(item)
-        return cls(auto, tuple(include), tuple(exclude))
-
-    @staticmethod
-    def _matches(docname: str, patterns: Iterable[str]) -> bool:
-        return any(fnmatch.fnmatchcase(docname, p) for p in patterns)
-
-    def excludes(self, docname: str) -> bool:
-        return self._matches(docname, self.exclude)
-
-    def includes(self, docname: str) -> bool:
-        return self._matches(docname, self.include)
-
+# The selection itself is the core's (selection.py), shared with the CLI.
 
 def _document_options(doctree: nodes.document) -> Dict[str, str]:
     options: Dict[str, str] = {}
@@ -166,49 +124,16 @@ def _opts_in(doctree: nodes.document) -> bool:
     return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
 
 
-def _stub_call_pattern(stub_dirs: Tuple[str, ...], version=None) -> Optional["re.Pattern[str]"]:
-    """A regex finding a call to any function the stubs declare for the
-    kernel version checked (as they are now: load_api notices edited headers)."""
-    return _call_pattern(tuple(sorted(_stub_function_names(stub_dirs, version))))
-
-
-@functools.lru_cache(maxsize=8)
-def _call_pattern(names: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\s*\(")
-
-
-def _stub_function_names(stub_dirs: Tuple[str, ...], version=None) -> Set[str]:
+def _model(app):
+    """The selection's model of the stubs for the kernel version checked (as
+    they are now: load_api notices edited headers)."""
+    from .selection import model_for
     from .stubs import load_api
     try:
-        return set(load_api(stub_dirs, version).functions)
+        api = load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing:
-        return _names_in_headers(stub_dirs)
-
-
-_C_WORDS = {"if", "while", "for", "switch", "return", "sizeof", "defined", "__attribute__",
-            "annotate", "typeof", "__typeof__"}
-
-
-def _names_in_headers(stub_dirs: Tuple[str, ...]) -> Set[str]:
-    """Without libclang: every identifier followed by '(' in the stub
-    headers.  A superset of the declared functions, good enough to choose
-    documents; the checks that need libclang do not run anyway."""
-    from .stubs import BUILTIN_STUBS
-    names: Set[str] = set()
-    for directory in tuple(stub_dirs) + (BUILTIN_STUBS,):
-        for root, _dirs, files in os.walk(directory):
-            for name in files:
-                if name.endswith(".h"):
-                    with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-                        names.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", handle.read()))
-    return {n for n in names if n not in _C_WORDS and not n.startswith(("ENTRYDOC", "__entrydoc"))}
-
-
-def _calls_stub_function(document, pattern) -> bool:
-    return any(pattern.search(s.text) for s in document.c_snippets)
+        api = None
+    return model_for(api, _stub_dirs(app))
 
 
 # -- settings ------------------------------------------------------------------
@@ -221,7 +146,15 @@ def _stub_dirs(app) -> Tuple[str, ...]:
 def _codes(value) -> Tuple[str, ...]:
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    return tuple(str(c).strip() for c in value if str(c).strip())
+    return tuple(str(c).strip().upper() for c in value if str(c).strip())
+
+
+def _documents(value) -> Tuple[str, ...]:
+    from .selection import check_value
+    try:
+        return check_value(value)
+    except ValueError as exc:
+        raise InputError(f"entrydoc_documents = {value!r}: allowed values are {exc}") from None
 
 
 def core_config(app) -> Config:
@@ -249,6 +182,7 @@ def _core_config(app) -> Tuple[Config, Optional[str]]:
         known_symbols=tuple(config.entrydoc_known_symbols),
         filler_words=tuple(config.entrydoc_filler_words),
         srctree=srctree,
+        documents=_documents(config.entrydoc_documents),
         allow_missing_libclang=True,
     ))
     return _with_kernel_version(core, str(config.entrydoc_kernel_version or ""))
@@ -301,18 +235,31 @@ def _on_config_inited(app, config) -> None:
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     try:
-        _config, problem = _core_config(app)
+        core, problem = _core_config(app)
+        _check_codes(core.select, "entrydoc_select")
+        _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
     if problem:
         logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
 
 
-def check_document(source: Source, config: Config, doctree):
+def _check_codes(patterns, option: str) -> None:
+    """A code that matches no rule would silently select nothing (ED1O1
+    for ED101): refused, as the CLI refuses it."""
+    from .rules import load_all
+    codes = load_all()
+    for pattern in patterns:
+        if not any(code.startswith(pattern) for code in codes):
+            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                             "codes such as ED101 or prefixes such as ED1")
+
+
+def check_document(source: Source, config: Config, doctree, docname: str):
     """The core function, imported when the first document is read: a build
     with nothing to read never loads the compiler."""
     from .check import check_document as core
-    return core(source, config, doctree)
+    return core(source, config, doctree, docname)
 
 
 def _load_compiler(app) -> None:
@@ -374,6 +321,12 @@ def _source(env, docname: str) -> Source:
         return decode(path, handle.read())
 
 
+def _on_source_read(app, docname: str, source: List[str]) -> None:
+    """docutils must see the lines the checks see (read.py): form feeds,
+    NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
+    source[0] = one_line_per_line(source[0])
+
+
 def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -388,29 +341,28 @@ def _on_doctree_read(app, doctree: nodes.document) -> None:
 
 
 def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
-    selection = Selection.parse(app.config.entrydoc_documents)
+    """The core decides (selection.decide, on the extracted document); what
+    is done here first only avoids reading the source for the documents
+    that cannot be selected: excluded, or in auto mode with no literal block
+    that names a modelled function (the text scan the CLI does on files)."""
+    from .selection import Selection, scan
+    selection = Selection.parse(_documents(app.config.entrydoc_documents))
     options = _document_options(doctree)
     if options.get("check") == "no" or selection.excludes(docname):
         return
-    if options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname):
-        _check(app, docname, doctree, _source(app.env, docname))
-        return
-    if not selection.auto:
-        return
-    pattern = _stub_call_pattern(_stub_dirs(app), core_config(app).kernel())
-    # Cheap test first: most documents have no block that calls a stub
-    # function at all, and need not be read from disk.
-    if pattern is None or not any(pattern.search(n.astext()) for n in doctree.findall(nodes.literal_block)):
-        return
-    source = _source(app.env, docname)
-    language = options.get("literal-language") or app.config.entrydoc_literal_language
-    from .extract import extract
-    if _calls_stub_function(extract(source, doctree, language), pattern):
-        _check(app, docname, doctree, source)
+    if not (options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname)):
+        if not selection.auto:
+            return
+        model = _model(app)
+        if not any(scan(n.astext(), model) for n in doctree.findall(nodes.literal_block)):
+            return
+    _check(app, docname, doctree, _source(app.env, docname))
 
 
 def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
-    findings, document = check_document(source, core_config(app), doctree)
+    findings, document = check_document(source, core_config(app), doctree, docname)
+    if document.decision is not None and not document.decision.check:
+        return
     _findings(app.env)[docname] = findings
     for finding in findings:
         report(docname, finding)
@@ -531,6 +483,7 @@ def setup(app):
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)

@@ -79,11 +79,11 @@ def test_fix_changes_only_the_fixed_spans(run, tmp_path):
 def test_fix_keeps_encoding_and_byte_order_mark(run, tmp_path):
     text = ".. -*- coding: latin-1 -*-\n\nCaf\u00e9 notes\n==========\n\nirqentry_nmi_entre() saves it.  \n"
     path = draft(tmp_path, text.encode("latin-1"))
-    run("lint", "--fix", "draft.rst")
+    run("lint", "--documents", "all", "--fix", "draft.rst")
     assert path.read_bytes() == text.replace("entre", "enter").replace("it.  ", "it.").encode("latin-1")
     bom = "\ufeffT\n=\n\nirqentry_nmi_entre() saves it.\n"
     path = draft(tmp_path, bom.encode("utf-8"))
-    run("lint", "--fix", "draft.rst")
+    run("lint", "--documents", "all", "--fix", "draft.rst")
     assert path.read_bytes() == bom.replace("entre", "enter").encode("utf-8")
 
 

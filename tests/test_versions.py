@@ -9,7 +9,8 @@ import pytest
 
 from sphinx_entrydoc import cli, kversion
 
-CLEAN = "Title\n=====\n\nNothing to say about entry code here.\n"
+# Opts in, so the default selection (auto) checks it.
+CLEAN = "Title\n=====\n\nNothing to say about entry code here.\n\n.. entrydoc::\n"
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_a_source_tree_outside_the_range_is_one_line_and_exit_2(run, tmp_path):
 def test_the_cache_key_includes_the_version(run, tmp_path):
     """A document whose findings depend on the version is not answered from
     the entry of another version."""
-    write(tmp_path / "a.rst", "Title\n=====\n\nThe handler checks in_irq() first.\n")
+    write(tmp_path / "a.rst", "Title\n=====\n\nThe handler checks in_irq() first.\n\n.. entrydoc::\n")
     newest = run("lint", "--isolated", "a.rst")
     older = run("lint", "--isolated", "--kernel-version", "6.18", "a.rst")
     assert newest[0] == 1 and "ED503" in newest[1]
