@@ -30,7 +30,7 @@ DEFAULT_VOCABULARY: Dict[str, str] = {
     "soft interrupts": "softirq",
 }
 
-DEFAULT_FILLER_WORDS = ("obviously", "simply", "just", "clearly", "of course")
+DEFAULT_FILLER_WORDS = ("obviously", "needless to say")
 
 
 @dataclasses.dataclass(frozen=True)
