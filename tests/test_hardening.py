@@ -463,9 +463,11 @@ def test_a_symlinked_stub_subdirectory_leading_out_is_refused(capsys, tmp_path, 
 # -- item 8: --fix never corrupts words with non-ASCII letters ----------------
 
 def test_review_fix_leaves_words_with_non_ascii_letters_alone(capsys, tmp_path, monkeypatch):
-    text = "Title\n=====\n\nThe café and the naïve reader occured here; Ångström is no typo.\n"
+    text = ("Title\n=====\n\nThe café and the naïve reader occured here; Ångström is no typo,\n"
+            "and neither is its activité, nor the activé state.\n")
     (tmp_path / "a.rst").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     status, out, err = lint(capsys, "--documents", "all", "--profile", "review", "--fix", "a.rst")
-    assert (tmp_path / "a.rst").read_text(encoding="utf-8") == text.replace("occured", "occurred")
-    assert "calf" not in out + err
+    assert (tmp_path / "a.rst").read_text(encoding="utf-8") == \
+        text.replace("occured", "occurred")
+    assert "calf" not in out + err and "Functionsü" not in out + err
