@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import multiprocessing
 import os
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -120,6 +119,12 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             missing.append(position)
         else:
             outcome.results[position] = cached
+    if not missing:
+        # Fail the same way with a warm cache as with a cold one: whether
+        # libclang is missing must not depend on what was cached.  (A cold
+        # run finds out in the worker that loads it, off the main process.)
+        from .clang import cindex
+        cindex()
     checked = _run([sources[p] for p in missing], config, jobs, timeout)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
@@ -283,6 +288,7 @@ def _death(exitcode) -> str:
 def _context():
     # fork: workers start with the modules already imported, and nothing
     # re-runs the program's __main__; spawn where there is no fork.
+    import multiprocessing   # here: a run the cache answers starts no process
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
