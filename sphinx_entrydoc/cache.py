@@ -54,7 +54,7 @@ def stubs_fingerprint(stub_dirs) -> str:
     libclang, so that a fully cached run never loads it.  It is the same
     fingerprint :func:`sphinx_entrydoc.stubs.load_api` computes."""
     from . import stubs
-    fingerprint, _ = stubs._fingerprint(stubs._stub_dirs(stub_dirs))
+    fingerprint = stubs._fingerprint(stubs._stub_dirs(stub_dirs))[0]
     return fingerprint
 
 

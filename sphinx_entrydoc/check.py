@@ -11,6 +11,7 @@ from .extract import Document, extract
 from .findings import Finding
 from .normalise import Normalised, normalise
 from .read import Source
+from .selection import Decision, Selection, decide, model_for, prescreen
 
 if TYPE_CHECKING:  # docutils is imported by whoever parses
     from docutils import nodes
@@ -31,9 +32,13 @@ def check_source(source: Source, config: Config, doctree: Optional[nodes.documen
     return findings
 
 
-def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
-                   ) -> Tuple[List[Finding], Document]:
-    return finish(prepare(source, config, doctree))
+def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None,
+                   name: Optional[str] = None) -> Tuple[List[Finding], Document]:
+    """Findings of one document, and the document as extracted; its
+    ``decision`` says whether the selection (``config.documents``) checked
+    it, and why.  ``name`` is what selection globs match (Sphinx's docname),
+    the source's path by default."""
+    return finish(prepare(source, config, doctree, name))
 
 
 def _nesting(step):
@@ -53,27 +58,54 @@ def _nesting(step):
     return guarded
 
 
+def _load_api(config: Config):
+    from .stubs import load_api
+    try:
+        return load_api(config.stub_dirs, config.kernel())
+    except LibclangMissing:
+        if not config.allow_missing_libclang:
+            raise
+        return None
+
+
 @dataclasses.dataclass
 class Prepared:
-    """A document read, extracted and normalised: everything before the
-    compiler, made without libclang.  Plain data, so one process can make
-    it (docutils) while another loads libclang, and hand it over."""
+    """A document read, selected, extracted and normalised: everything
+    before the compiler.  Plain data, so one process can make it (docutils)
+    while another loads libclang, and hand it over."""
     document: Document
     config: Config                 # with the document's own overrides applied
     normalised: List[Normalised]
-    skip: bool = False             # the document opted out (.. entrydoc:: :check: no)
+
+    @property
+    def skip(self) -> bool:
+        """The selection skipped it (``document.decision`` says why)."""
+        return self.document.decision is not None and not self.document.decision.check
 
 
 @_nesting
-def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> Prepared:
-    """Steps read to normalise (docutils, no libclang)."""
+def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = None,
+            name: Optional[str] = None) -> Prepared:
+    """Steps read to normalise.  The stub model is read from the cache
+    directory when it is there, so this loads libclang only to make it."""
+    name = name or source.path
+    selection = Selection.parse(config.documents)
+    model = model_for(_load_api(config), config.stub_dirs)
     if doctree is None:
+        # Most documents of a tree are skipped: decide from the raw text
+        # when that is enough, before docutils parses anything.
+        reason = prescreen(name, source.checked, selection, model)
+        if reason:
+            skipped = Document(source=source, blocks=[], suppressions=[])
+            skipped.decision = Decision(False, reason, False)
+            return Prepared(skipped, config, [])
         from .rst import parse_rst
-        doctree = parse_rst(source.text, source.path)
+        doctree = parse_rst(source.checked, source.path)
     document = extract(source, doctree, config.literal_language)
+    document.decision = decide(name, document, selection, model)
+    if not document.decision.check:
+        return Prepared(document, config, [])
     config = _with_overrides(config, document)
-    if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):
-        return Prepared(document, config, [], skip=True)
     for snippet in document.c_snippets:
         if len(snippet.lines) > MAX_SNIPPET_LINES:
             raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
@@ -91,16 +123,12 @@ def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     from .classify import classify
     from .compile import compile_snippet
     from .context import Context
-    from .stubs import load_api
-    try:
-        api = load_api(config.stub_dirs) if normalised or document.paragraphs else None
-    except LibclangMissing:
-        if not config.allow_missing_libclang:
-            raise
-        api = None
-    compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
+    api = _load_api(config)
+    entry_style = document.decision.entry_style
+    compiled = [compile_snippet(n, api, generic=not entry_style) for n in normalised] if api is not None else []
     document.compiled = compiled
-    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
+    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
+                  entry_style=entry_style)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
     if api is not None:
         ctx.undeclared = document.undeclared = classify(ctx)

@@ -125,6 +125,9 @@ class Document:
     # The C snippets as compiled by check_document, for front ends that
     # render what was checked (trace.py) without compiling a second time.
     compiled: list = dataclasses.field(default_factory=list)
+    # Whether and why the document is checked (selection.Decision).
+    decision: object = None
+    has_entrydoc_directive: bool = False   # a ``.. entrydoc::``, with options or not
 
     @property
     def snippets(self) -> List[Snippet]:
@@ -157,6 +160,7 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
     pending_ignores: List[Tuple[str, ...]] = []
     suppressions: List[Suppression] = []
     overrides: Dict[str, str] = {}
+    directive_seen = False
     highlight = ""
 
     def claim(block: Block) -> None:
@@ -176,6 +180,7 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         if tag == "highlightlang":
             highlight = node.get("lang", "")
         elif tag == "entrydoc_options":
+            directive_seen = True
             overrides.update(node.get("options", {}))
         elif isinstance(node, nodes.comment):
             match = _IGNORE_COMMENT.match(node.astext().strip())
@@ -212,7 +217,8 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         expanded.append(block)
         if isinstance(block, BulletList):
             expanded.extend(block.items)
-    return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides)
+    return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides,
+                    has_entrydoc_directive=directive_seen)
 
 
 def _inside_system_message(node: nodes.Node) -> bool:

@@ -28,6 +28,8 @@ class Summary:
     documents: int
     input_errors: Sequence[str] = ()
     unit: str = "document(s)"   # what ``documents`` counts: "document(s)" or "patch(es)"
+    skipped: int = 0            # documents the selection skipped (lint)
+    kernel: str = ""            # the kernel version checked against, "v6.18"
 
 
 # -- counting and one finding as text ---------------------------------------------
@@ -40,13 +42,17 @@ def summary_counts(findings: Sequence[Finding], documents: int) -> dict:
             "style": counts[STYLE]}
 
 
-def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)") -> str:
+def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)",
+                 kernel: str = "", skipped: int = 0) -> str:
     s = summary_counts(findings, documents)
     affected = len({f.path for f in findings if f.severity == ERROR})
     # A patch's errors can be in any file it touches (trailing whitespace in C).
     where = "file(s)" if unit.startswith("patch") else "document(s)"
     return (f"{s['errors']} error(s) in {affected} {where}, {s['warnings']} warning(s), "
-            f"{s['style']} style finding(s); {documents} {unit} checked")
+            f"{s['style']} style finding(s); {documents} {unit} checked"
+            + (f" against kernel {kernel}" if kernel else "")
+            + (f", {skipped} skipped (not entry-style; --stats says why, --documents all checks them)"
+               if skipped else ""))
 
 
 def _text_lines(f: Finding) -> str:
@@ -127,6 +133,8 @@ class JsonFormatter(_Collecting):
             items.append(item)
         counts = summary_counts(summary.findings, summary.documents)
         counts["input_errors"] = len(summary.input_errors)
+        if summary.kernel:
+            counts["kernel_version"] = summary.kernel
         data = {"findings": items, **self.extra, "summary": counts}
         self.stream.write(json.dumps(data, indent=2) + "\n")
 
@@ -151,6 +159,8 @@ class SarifFormatter(_Collecting):
                                                for e in summary.input_errors],
             }],
         }
+        if summary.kernel:
+            run["properties"] = {"kernelVersion": summary.kernel}
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
         self.stream.write(json.dumps(log, indent=2) + "\n")
 
@@ -225,7 +235,7 @@ class EmailFormatter(_Collecting):
             findings = [f for f in report.findings if id(f) in kept]
             blocks.append(_reply(report.patch, findings, several=len(self.reports) > 1))
         footer = f"-- \nsphinx-entrydoc {__version__}: " + summary_line(
-            summary.findings, summary.documents, summary.unit) + "\n"
+            summary.findings, summary.documents, summary.unit, summary.kernel) + "\n"
         self.stream.write("\n".join(blocks) + "\n" + footer)
 
 

@@ -36,6 +36,7 @@ class Outcome:
     errors: List[str] = dataclasses.field(default_factory=list)   # one line per bad input
     sources: Dict[str, Source] = dataclasses.field(default_factory=dict)
     checked: int = 0
+    skipped: List[str] = dataclasses.field(default_factory=list)   # why, per document the selection skipped
     cache: Stats = dataclasses.field(default_factory=Stats)
 
 
@@ -70,13 +71,17 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
             documents.append(os.path.normpath(path))
-    seen = set()
+    seen: Dict[str, int] = {}
     unique = []
     for document in documents:
         key = document if document == STDIN else os.path.realpath(document)
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(document)
+        elif os.path.islink(unique[seen[key]]) and not os.path.islink(document):
+            # The file itself rather than a link to it: --fix writes files,
+            # never links met while walking a directory.
+            unique[seen[key]] = document
     return unique, errors
 
 
@@ -132,6 +137,12 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         if status == "error":
             outcome.errors.append(result)
             continue
+        if status == "skipped":
+            # Not cached: the text scan that skips most documents is cheaper
+            # than a cache lookup would make it, and the reason is kept.
+            outcome.skipped.append(result)
+            outcome.results[position] = []
+            continue
         if status == "aborted":
             # A finding, not a lost document; never cached, so the next run tries again.
             from .rules.compile import CHECK_ABORTED
@@ -144,6 +155,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         if result is not None:
             outcome.findings += result
             outcome.checked += 1
+    outcome.checked -= len(outcome.skipped)
     if cache is not None:
         outcome.cache = cache.stats
     outcome.findings.sort()
@@ -253,10 +265,8 @@ def _supervised(tasks, workers: int, timeout: float):
                         worker.process.join(timeout=2)
                         results[worker.task] = ("aborted", _death(worker.process.exitcode))
                     else:
-                        if worker.stage == PREPARE and status == "ok" and value is not None:
+                        if worker.stage == PREPARE and status == "ok":
                             queues[FINISH].insert(0, (worker.task, value))
-                        elif worker.stage == PREPARE and status == "ok":
-                            results[worker.task] = ("ok", [])   # the document opted out
                         else:
                             results[worker.task] = (status, value)
                         worker.task = None
@@ -294,23 +304,32 @@ def _context():
 
 
 def check_one(task: Tuple[Source, Config]):
-    """("ok", findings), ("error", one line) or ("fatal", one line): both
-    stages in this process.  Returns plain data, never raises."""
-    from .check import check_source
-    source, _ = task
-    return _guarded(source.path, lambda: check_source(*task))
+    """("ok", findings), ("skipped", why the selection skipped it), ("error",
+    one line) or ("fatal", one line): both stages in this process.  Returns
+    plain data, never raises."""
+    from .check import check_document
+    source, config = task
+
+    def run():
+        findings, document = check_document(source, config)
+        if document.decision is not None and not document.decision.check:
+            return "skipped", document.decision.reason
+        return "ok", findings
+    return _guarded(source.path, run)
 
 
 def prepare_one(task: Tuple[Source, Config]):
-    """The first stage in a worker: ("ok", the pickled Prepared, or None when
-    the document opted out), or an error line."""
+    """The first stage in a worker: ("ok", the pickled Prepared),
+    ("skipped", why), or an error line."""
     import pickle
     from .check import prepare
     source, config = task
 
     def run():
         prepared = prepare(source, config)
-        return None if prepared.skip else pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
+        if prepared.skip:
+            return "skipped", prepared.document.decision.reason
+        return "ok", pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
     return _guarded(source.path, run)
 
 
@@ -320,7 +339,7 @@ def finish_one(data: bytes):
     import pickle
     from .check import finish
     prepared = pickle.loads(data)
-    return _guarded(prepared.document.source.path, lambda: finish(prepared)[0])
+    return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared)[0]))
 
 
 def _warm(config: Config) -> None:
@@ -330,14 +349,14 @@ def _warm(config: Config) -> None:
         from . import check, compile, context, flow, rules  # noqa: F401
         from .stubs import load_api
         rules.load_all()
-        load_api(config.stub_dirs).snippet_args()
+        load_api(config.stub_dirs, config.kernel()).snippet_args()
     except Exception:  # noqa: BLE001 - the first document reports it properly
         pass
 
 
 def _guarded(path: str, run):
     try:
-        return "ok", run()
+        return run()
     except LibclangMissing as exc:
         return "fatal", str(exc)
     except InputError as exc:

@@ -58,7 +58,8 @@ def test_precompiled_stubs_are_shared_and_a_stale_one_is_replaced(tmp_path, monk
     monkeypatch.setenv("SPHINX_ENTRYDOC_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(stubs, "_PCH_CACHE", {})
     api = load_api()
-    pch = api.snippet_args()[-1]
+    args = api.snippet_args()
+    pch = args[args.index("-include-pch") + 1]
     assert pch.startswith(str(tmp_path)) and os.path.isfile(pch)
     doc = snippet_doc("""
         noinstr void f(struct pt_regs *regs)
