@@ -144,7 +144,6 @@ def _settings(args: argparse.Namespace):
     _check_codes(loaded.select, "select")
     _check_codes(loaded.ignore, "ignore")
     _check_stub_dirs(loaded.stubs)
-    _check_libclang()
     return loaded
 
 
@@ -158,13 +157,6 @@ def _kernel_version(value: Optional[str]) -> Optional[str]:
     return f"{version[0]}.{version[1]}"
 
 
-def _check_libclang() -> None:
-    """Fail the same way with a warm cache as with a cold one: whether
-    libclang is missing must not depend on what was cached (25 ms)."""
-    from .clang import cindex
-    cindex()
-
-
 def _check_stub_dirs(directories: Sequence[str]) -> None:
     """A missing stub directory fails every document alike: say it once, up front."""
     from .cache import stubs_fingerprint
@@ -172,6 +164,8 @@ def _check_stub_dirs(directories: Sequence[str]) -> None:
 
 
 def _check_codes(patterns: Sequence[str], option: str) -> None:
+    if not patterns:
+        return   # loading every rule family costs more than a small document's check
     from .rules import load_all
     codes = load_all()
     for pattern in patterns:
