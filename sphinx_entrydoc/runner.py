@@ -66,7 +66,7 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             found = _walk(path, exclude)
             if not found and not excluded(path, exclude):
                 errors.append(f"{path}: no .rst files in this directory")
-            documents += found
+            documents += _inside(path, found, errors)
         elif not os.path.exists(path):
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
@@ -83,6 +83,21 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             # never links met while walking a directory.
             unique[seen[key]] = document
     return unique, errors
+
+
+def _inside(top: str, found: List[str], errors: List[str]) -> List[str]:
+    """The files of a walked directory, without the symbolic links that lead
+    out of it (one error line each): a repository must not make a lint of
+    its documents read, and quote in findings, a file elsewhere."""
+    root = os.path.realpath(top)
+    kept = []
+    for path in found:
+        real = os.path.realpath(path)
+        if os.path.islink(path) and real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            errors.append(f"{path}: is a symbolic link out of {top} (to {real}); not read")
+        else:
+            kept.append(path)
+    return kept
 
 
 def _walk(top: str, exclude: Sequence[str]) -> List[str]:

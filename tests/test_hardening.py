@@ -200,10 +200,10 @@ def lint(capsys, *args):
 
 
 def test_fix_of_a_directory_never_writes_through_a_symlink_in_it(capsys, tmp_path, monkeypatch):
-    victim = tmp_path / "victim.txt"
-    victim.write_text(DRAFT)   # any file the user can write, with a fixable text
     docs = tmp_path / "docs"
-    docs.mkdir()
+    (docs / "shared").mkdir(parents=True)
+    victim = docs / "shared" / "victim.txt"
+    victim.write_text(DRAFT)   # a file the walk does not select, with a fixable text
     (docs / "own.rst").write_text(DRAFT)
     os.symlink(victim, docs / "evil.rst")
     monkeypatch.chdir(tmp_path)
@@ -213,6 +213,23 @@ def test_fix_of_a_directory_never_writes_through_a_symlink_in_it(capsys, tmp_pat
     assert (docs / "own.rst").read_text() == FIXED
     assert f"sphinx-entrydoc: docs/evil.rst: is a symbolic link (to {victim}) met while walking a " \
            "directory; not fixed (name it on the command line to fix the file it points to)" in err
+    assert status == 2
+
+
+@pytest.mark.parametrize("fix", [[], ["--fix"]])
+def test_a_walk_never_reads_a_symlink_leading_out_of_the_directory(capsys, tmp_path, monkeypatch, sentinel,
+                                                                    opened, fix):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "own.rst").write_text(DRAFT)
+    os.symlink(sentinel, docs / "evil.rst")
+    monkeypatch.chdir(tmp_path)
+    opened.clear()
+    status, out, err = lint(capsys, *fix, "--format", "json", "docs")
+    assert never_opened(opened, sentinel)
+    assert SECRET not in out + err
+    assert f"sphinx-entrydoc: docs/evil.rst: is a symbolic link out of docs (to {sentinel}); not read" in err
+    assert [f["path"] for f in json.loads(out)["findings"]] == (["docs/own.rst"] * (1 if fix else 2))
     assert status == 2
 
 
