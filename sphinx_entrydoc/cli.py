@@ -459,7 +459,7 @@ def _read_patch(path: str):
     from .read import read_bytes
     if path == "-":
         return "<stdin>", sys.stdin.buffer.read()
-    return path, read_bytes(path, limit=256 * 2**20, what="patch")
+    return path, read_bytes(path, limit=256 * 2**20, what="patch", stream=True)
 
 
 def _patch_formatter(fmt: str, reports) -> report.Formatter:

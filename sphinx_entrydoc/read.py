@@ -114,13 +114,19 @@ def _nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def read_bytes(path: str, limit: int = MAX_BYTES, what: str = "document") -> bytes:
-    """A file's bytes, or one InputError line saying why not."""
+def read_bytes(path: str, limit: int = MAX_BYTES, what: str = "document", stream: bool = False) -> bytes:
+    """A file's bytes, or one InputError line saying why not.  ``stream``:
+    a pipe is read too (``check-patch <(git diff)``), up to ``limit``."""
     try:
         # O_NONBLOCK: opening a FIFO named like a document must not wait for
         # a writer; anything but a regular file is refused once open.
-        with open(path, "rb", opener=_nonblocking) as handle:
+        with open(path, "rb", opener=None if stream else _nonblocking) as handle:
             status = os.fstat(handle.fileno())
+            if stream and stat.S_ISFIFO(status.st_mode):
+                data = handle.read(limit + 1)
+                if len(data) > limit:
+                    raise InputError(f"{path}: more than the {limit // 2**20} MiB limit for one {what}")
+                return data
             if not stat.S_ISREG(status.st_mode):
                 if stat.S_ISDIR(status.st_mode):
                     raise IsADirectoryError

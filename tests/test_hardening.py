@@ -488,3 +488,18 @@ def test_review_fix_leaves_words_with_non_ascii_letters_alone(capsys, tmp_path, 
     assert (tmp_path / "a.rst").read_text(encoding="utf-8") == \
         text.replace("occured", "occurred")
     assert "calf" not in out + err and "Functionsü" not in out + err
+
+
+def test_check_patch_still_reads_a_patch_from_a_pipe(capsys, tree):
+    """``check-patch <(git diff)`` names a pipe: that is a stream the user
+    asked for, unlike a FIFO met as a document."""
+    read, write = os.pipe()
+    os.write(write, modify("Documentation/x.rst", "Documentation/x.rst",
+                           hunk="@@ -0,0 +1,3 @@\n+.. code-block:: c\n+\n+\tirqentry_nmi_entre(regs);\n").encode())
+    os.close(write)
+    try:
+        status = cli.main(["check-patch", "--isolated", "--no-cache", f"/dev/fd/{read}"])
+    finally:
+        os.close(read)
+    out, err = capsys.readouterr()
+    assert "Documentation/x.rst:3:2: ED101" in out and status == 1
