@@ -77,6 +77,9 @@ class Compiled:
     diagnostics: List[Diagnostic]
     declared_locals: Dict[str, str]       # name -> the type given to it
     refused_includes: List[Tuple[int, int, str, str]] = dataclasses.field(default_factory=list)
+    # Outside the model's reach (see compile_snippet): only syntax is judged.
+    generic: bool = False
+    assumed: List[str] = dataclasses.field(default_factory=list)   # declarations made for unknown names
 
     @property
     def snippet(self):
@@ -115,17 +118,28 @@ def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Option
     return index0, col0
 
 
-def _parse(code: str, api: Api):
+ASSUMED_FILE = "/<entrydoc-assumed>.h"
+
+
+def _parse(code: str, api: Api, assumed: Optional[List[str]] = None):
+    """Parse a snippet; ``assumed`` declarations (for names the snippet uses
+    but nothing declares) come from a header of their own, included first,
+    so no line of the snippet moves."""
     ci = cindex()
+    unsaved = [(SNIPPET_FILE, code)]
+    extra: List[str] = ["-ferror-limit=0"]
+    if assumed:
+        unsaved.append((ASSUMED_FILE, "\n".join(assumed) + "\n"))
+        extra += ["-include", ASSUMED_FILE]
     try:
-        return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
+        return index().parse(SNIPPET_FILE, args=api.snippet_args() + extra, unsaved_files=unsaved,
                              options=ci.TranslationUnit.PARSE_NONE)
     except ci.TranslationUnitLoadError:
         # A precompiled header that no longer loads (its files changed under
         # it): the stubs as text, for the rest of the process.
         from .stubs import forget_precompiled
         forget_precompiled(api)
-        return index().parse(SNIPPET_FILE, args=api.compile_args, unsaved_files=[(SNIPPET_FILE, code)],
+        return index().parse(SNIPPET_FILE, args=api.compile_args + extra, unsaved_files=unsaved,
                              options=ci.TranslationUnit.PARSE_NONE)
 
 
@@ -223,6 +237,12 @@ def _fault_injection(code: str) -> None:
 
 
 def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> Compiled:
+    """Compile one snippet.  ``generic``: the snippet is outside the model's
+    reach (it calls no modelled function, or its document is not
+    entry-style).  Kernel examples then use kernel types, macros and
+    variables the stubs do not declare, so the snippet is judged only for
+    what stays wrong when every unknown name is assumed to be whatever its
+    use needs (:func:`_assume_unknowns`): its syntax."""
     _fault_injection(normalised.code)
     lines = normalised.code_lines
     screened, refused = screen_includes(lines, api)
@@ -239,9 +259,107 @@ def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> 
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
         tu = _parse(code, api)
-    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused)
+    assumed: List[str] = []
+    if generic:
+        tu, assumed = _assume_unknowns(tu, code, lines, offset, api)
+    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused,
+                        generic=generic, assumed=assumed)
     _collect(compiled, api)
     return compiled
+
+
+_UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
+_MISSING_SEMI = "expected ';' after expression"
+_ROUNDS = 6
+
+
+def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api):
+    """Declare what the snippet uses and nothing declares, as its use needs,
+    and parse again, until nothing new is learnt:
+
+    * an unknown type name becomes a typedef of an opaque struct
+      (``seqcount_t``);
+    * an undeclared identifier becomes a variable of an opaque struct type
+      (``head``, ``jiffies``): it parses wherever a variable can stand;
+    * ``name(...)`` followed by a statement or a block, where a ``;`` was
+      expected, is a loop or condition macro (``for_each_process(p) {``,
+      ``list_for_each_entry(pos, head, member)``): ``name(...)`` becomes
+      ``for (;;)``;
+    * ``name(...)`` given a type as an argument (``container_of(p, struct
+      foo, list)``, ``DEFINE_PER_CPU(int, x)`` in an expression) is a macro
+      that yields a value.
+
+    clang drops the rest of a statement after an undeclared identifier, so a
+    syntax error after one (a missing ';' after ``p = foo(gp)``) only shows
+    once the name is declared.  Whatever clang still says about syntax is a
+    defect in every reading of the unknown names."""
+    assumed: List[str] = []
+    for _ in range(_ROUNDS):
+        new = []
+        calls = {}
+        for diag in tu.diagnostics:
+            if diag.location.file is None or diag.location.file.name != SNIPPET_FILE:
+                continue
+            where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
+            spelling = diag.spelling
+            match = _UNKNOWN_TYPE.match(spelling)
+            if match:
+                new.append(f"typedef struct __entrydoc_t_{match.group(1)} {match.group(1)};")
+                continue
+            match = _UNDECLARED_NAME.match(spelling)
+            if match:
+                new.append(f"extern struct __entrydoc_any {match.group(1)};")
+                continue
+            match = _UNDECLARED_CALL.match(spelling)
+            if match:
+                calls.setdefault(match.group(1), []).append(where)
+                continue
+            if where is None:
+                continue
+            if spelling == _MISSING_SEMI:
+                macro = _loop_macro(lines, where, calls)
+                if macro:
+                    new.append(f"#define {macro}(...) for (;;)")
+            elif spelling == "expected expression":
+                macro = _enclosing_call(lines[where[0]], where[1])
+                if macro and macro[0] in calls:
+                    new.append(f"#define {macro[0]}(...) 0")
+        new = [d for d in dict.fromkeys(new) if d not in assumed]
+        if not new:
+            break
+        assumed += new
+        tu = _parse(code, api, assumed)
+    return tu, assumed
+
+
+def _loop_macro(lines: List[str], where: Tuple[int, int], calls) -> Optional[str]:
+    """The undeclared ``name`` when the text before a missing ';' is a call
+    ``name(...)`` that starts its statement, and what follows opens a block
+    or a statement: a loop macro, not a forgotten ';'.  A forgotten ';' is
+    followed by the next statement, which starts on a line of its own and
+    is no block."""
+    index0, col0 = where
+    before = lines[index0][:col0].rstrip()
+    match = re.search(r"(?:^|[;{}]|\belse)\s*([A-Za-z_]\w*)\s*\(.*\)$", before)
+    if not match or match.group(1) not in calls:
+        return None
+    rest = lines[index0][col0:].strip()
+    if rest.startswith("{"):
+        return match.group(1)
+    following = next((l.strip() for l in lines[index0 + 1:] if l.strip()), "")
+    if rest == "" and following.startswith("{"):
+        return match.group(1)
+    # An indented body on the next line (list_for_each_entry(...)\n\tdo(p);).
+    if rest == "" and following and index0 + 1 < len(lines):
+        this_indent = len(lines[index0]) - len(lines[index0].lstrip())
+        nxt = next(l for l in lines[index0 + 1:] if l.strip())
+        if len(nxt) - len(nxt.lstrip()) > this_indent:
+            return match.group(1)
+    return None
+
+
+def _enclosing_call(line: str, col0: int) -> Optional[Tuple[str, int]]:
+    return _argument_of(line, col0)
 
 
 def _assigned_undeclared(tu, lines: List[str], offset: int) -> Dict[str, Tuple[int, int]]:
@@ -374,9 +492,16 @@ def _collect(compiled: Compiled, api: Api) -> None:
             continue
         if diag.severity < ci.Diagnostic.Warning:
             continue
+        syntax = diag.severity >= ci.Diagnostic.Error and diag.category_name == "Parse Issue"
+        if compiled.generic:
+            # Outside the model, only syntax is judged, and only the first
+            # error: clang's recovery after a syntax error guesses.
+            if not syntax or any(d.kind == "error" for d in compiled.diagnostics):
+                continue
         # A placeholder's type is unknown (it may be a macro): what the
-        # compiler says about using its result says nothing about the document.
-        if _touches(diag, placeholder_extents):
+        # compiler says about using its result says nothing about the
+        # document.  What it says about syntax does (a ';' missing after it).
+        elif not syntax and _touches(diag, placeholder_extents):
             continue
         if _TYPE_COMPLAINT.search(diag.spelling) and _touches(diag, untyped_refs):
             continue
