@@ -269,6 +269,25 @@ def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> 
 
 
 _UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
+_DECLARES = re.compile(r"^\s*[*\s]*[A-Za-z_]\w*\s*(?:[;,=)]|\[)")
+# The kernel's annotations and attribute macros, as they expand for a
+# compiler that checks nothing (include/linux/compiler_types.h,
+# compiler_attributes.h, init.h, cache.h, linkage.h of v6.12): an example's
+# "struct foo __rcu *p" or "static int __init f(void)" is C.
+KERNEL_ANNOTATIONS = (
+    "#define __rcu", "#define __user", "#define __iomem", "#define __percpu", "#define __force",
+    "#define __kernel", "#define __bitwise", "#define __must_check", "#define __init", "#define __exit",
+    "#define __initdata", "#define __initconst", "#define __read_mostly", "#define __ro_after_init",
+    "#define __cacheline_aligned", "#define ____cacheline_aligned", "#define __cacheline_aligned_in_smp",
+    "#define ____cacheline_aligned_in_smp", "#define __always_unused", "#define __maybe_unused",
+    "#define __noreturn", "#define __packed", "#define __aligned(x)", "#define __printf(a, b)",
+    "#define __acquires(x)", "#define __releases(x)", "#define __must_hold(x)", "#define asmlinkage",
+    "#define __visible", "#define __weak", "#define __sched", "#define __cold", "#define __hot",
+    "#define __user_data", "#define __counted_by(x)", "#define __free(x)", "#define __cleanup(x)",
+    "#define __guarded_by(x)", "#define __safe", "#define __private", "#define __section(x)",
+    "#define __used", "#define __nocast", "#define __attribute_const__", "#define __pure",
+    "#define __deprecated", "#define __randomize_layout", "#define __no_randomize_layout",
+)
 _MISSING_SEMI = "expected ';' after expression"
 _ROUNDS = 6
 
@@ -293,7 +312,8 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api):
     syntax error after one (a missing ';' after ``p = foo(gp)``) only shows
     once the name is declared.  Whatever clang still says about syntax is a
     defect in every reading of the unknown names."""
-    assumed: List[str] = []
+    assumed: List[str] = [d for d in KERNEL_ANNOTATIONS if d.split()[1].split("(")[0] not in api.macros]
+    tu = _parse(code, api, assumed)
     for _ in range(_ROUNDS):
         new = []
         calls = {}
@@ -308,7 +328,13 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api):
                 continue
             match = _UNDECLARED_NAME.match(spelling)
             if match:
-                new.append(f"extern struct __entrydoc_any {match.group(1)};")
+                name = match.group(1)
+                rest = lines[where[0]][where[1] + len(name):] if where else ""
+                if _DECLARES.match(rest):
+                    # "socket_state_t socket;": a name followed by a declarator is a type.
+                    new.append(f"typedef struct __entrydoc_t_{name} {name};")
+                else:
+                    new.append(f"extern struct __entrydoc_any {name};")
                 continue
             match = _UNDECLARED_CALL.match(spelling)
             if match:
@@ -495,8 +521,10 @@ def _collect(compiled: Compiled, api: Api) -> None:
         syntax = diag.severity >= ci.Diagnostic.Error and diag.category_name == "Parse Issue"
         if compiled.generic:
             # Outside the model, only syntax is judged, and only the first
-            # error: clang's recovery after a syntax error guesses.
-            if not syntax or any(d.kind == "error" for d in compiled.diagnostics):
+            # error: clang's recovery after a syntax error guesses.  A block
+            # with shell or Perl in it ("$var", "# comment") is no C example.
+            if not syntax or any(d.kind == "error" for d in compiled.diagnostics) \
+                    or _foreign(compiled.normalised.code_lines):
                 continue
         # A placeholder's type is unknown (it may be a macro): what the
         # compiler says about using its result says nothing about the
@@ -524,6 +552,24 @@ def _collect(compiled: Compiled, api: Api) -> None:
             line0, col0 = callee[1], callee[2]
         compiled.diagnostics.append(Diagnostic(kind, line0, col0, message,
                                                callee[0] if callee else None))
+
+
+_NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"
+                               r"warning|pragma|line)\b)")
+_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
+
+
+def _foreign(lines: List[str]) -> bool:
+    """Shell, Perl or Makefile text: '$name', or '#' lines that are no
+    preprocessor directive (in the code as normalised: comments and strings
+    are still there, so only lines where they cannot hide it count)."""
+    for line in lines:
+        if _NOT_PREPROCESSOR.match(line):
+            return True
+        code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
+        if _SHELL_VARIABLE.search(code):
+            return True
+    return False
 
 
 def _walk_snippet(tu):
