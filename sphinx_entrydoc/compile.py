@@ -248,20 +248,30 @@ def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> 
     screened, refused = screen_includes(lines, api)
     code = "\n".join(screened)
     offset = 0
-    tu = _parse(code, api)
+    base = kernel_annotations(api)
+    tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
         # Bare statements: a fragment of some function, so wrap it in one.
         code = WRAPPER + "\n" + code + "}\n"
-        tu, offset = _parse(code, api), 1
+        tu, offset = _parse(code, api, base), 1
+    elif generic and _definitions(tu):
+        # A function, then a few statements using it ("ctx->task =
+        # kthread_run(scanner, ...);"): the statements are a fragment too.
+        tail = _statement_tail(tu, lines, offset)
+        if tail is not None:
+            code_lines = code.split("\n")
+            code_lines[tail - 1] += " " + TAIL_WRAPPER
+            code = "\n".join(code_lines) + "}\n"
+            tu = _parse(code, api, base)
     declared: Dict[str, str] = {}
     missing = _assigned_undeclared(tu, lines, offset)
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
-        tu = _parse(code, api)
-    assumed: List[str] = []
+        tu = _parse(code, api, base)
+    assumed: List[str] = list(base)
     if generic:
-        tu, assumed = _assume_unknowns(tu, code, lines, offset, api)
+        tu, assumed = _assume_unknowns(tu, code, lines, offset, api, base)
     compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused,
                         generic=generic, assumed=assumed)
     _collect(compiled, api)
@@ -287,12 +297,42 @@ KERNEL_ANNOTATIONS = (
     "#define __guarded_by(x)", "#define __safe", "#define __private", "#define __section(x)",
     "#define __used", "#define __nocast", "#define __attribute_const__", "#define __pure",
     "#define __deprecated", "#define __randomize_layout", "#define __no_randomize_layout",
+    "#define notrace",
 )
 _MISSING_SEMI = "expected ';' after expression"
 _ROUNDS = 6
 
 
-def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api):
+TAIL_WRAPPER = "void __entrydoc_tail(void) {"
+
+
+def _statement_tail(tu, lines: List[str], offset: int) -> Optional[int]:
+    """The 0-based snippet line where statements start at file scope after a
+    function definition (clang: "expected identifier or '('" there), if that
+    line is not the first: the wrapper opens at the end of the line before."""
+    last_definition_end = max((d.extent.end.line for d in _definitions(tu)), default=0)
+    for diag in tu.diagnostics:
+        if diag.spelling != "expected identifier or '('" or diag.location.file is None \
+                or diag.location.file.name != SNIPPET_FILE:
+            continue
+        where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
+        if where is not None and where[0] > 0 and diag.location.line > last_definition_end:
+            return where[0]
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _annotations_for(macros: Tuple[str, ...]) -> Tuple[str, ...]:
+    known = set(macros)
+    return tuple(d for d in KERNEL_ANNOTATIONS if d.split()[1].split("(")[0] not in known)
+
+
+def kernel_annotations(api: Api) -> List[str]:
+    """KERNEL_ANNOTATIONS the stubs do not define themselves."""
+    return list(_annotations_for(tuple(sorted(api.macros))))
+
+
+def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, base: List[str]):
     """Declare what the snippet uses and nothing declares, as its use needs,
     and parse again, until nothing new is learnt:
 
@@ -312,8 +352,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api):
     syntax error after one (a missing ';' after ``p = foo(gp)``) only shows
     once the name is declared.  Whatever clang still says about syntax is a
     defect in every reading of the unknown names."""
-    assumed: List[str] = [d for d in KERNEL_ANNOTATIONS if d.split()[1].split("(")[0] not in api.macros]
-    tu = _parse(code, api, assumed)
+    assumed: List[str] = list(base)
     for _ in range(_ROUNDS):
         new = []
         calls = {}
