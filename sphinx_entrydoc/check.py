@@ -65,6 +65,10 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
         if not config.allow_missing_libclang:
             raise
         api = None
+    if api is not None and config.srctree:
+        # srctree mode: the tree's prototypes and markings of the modelled functions.
+        from .treeapi import apply_tree
+        api = apply_tree(api, config.srctree)
     compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)

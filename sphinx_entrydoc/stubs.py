@@ -70,13 +70,16 @@ class Api:
     include_dirs: Tuple[str, ...]
     extra_headers: Tuple[str, ...]
     fingerprint: str
+    # The header force-included first; in srctree mode a generated one that
+    # includes the stubs' prelude with the tree's prototypes (treeapi.py).
+    prelude: str = PRELUDE
 
     @property
     def compile_args(self) -> List[str]:
         args = list(BASE_ARGS)
         for directory in self.include_dirs:
             args += ["-I", directory]
-        args += ["-include", PRELUDE]
+        args += ["-include", self.prelude]
         for header in self.extra_headers:
             args += ["-include", header]
         return args
@@ -150,11 +153,11 @@ def _write_pch(api: Api, directory: str, path: str) -> None:
     if not os.path.isfile(umbrella):
         handle, temporary = tempfile.mkstemp(suffix=".h", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(f"#include <{PRELUDE}>\n")
+            out.write(f"#include <{api.prelude}>\n")
             for header in api.extra_headers:
                 out.write(f'#include "{header}"\n')
         _link_once(temporary, umbrella)
-    args = [a for a in api.compile_args if a not in ("-include", PRELUDE) and a not in api.extra_headers]
+    args = [a for a in api.compile_args if a not in ("-include", api.prelude) and a not in api.extra_headers]
     assert args[:2] == ["-x", "c"]
     tu = index().parse(umbrella, args=["-x", "c-header"] + args[2:])
     if any(d.severity >= cindex().Diagnostic.Error for d in tu.diagnostics):
