@@ -144,7 +144,6 @@ def _settings(args: argparse.Namespace):
     _check_codes(loaded.select, "select")
     _check_codes(loaded.ignore, "ignore")
     _check_stub_dirs(loaded.stubs)
-    _check_libclang()
     return loaded
 
 
@@ -158,13 +157,6 @@ def _kernel_version(value: Optional[str]) -> Optional[str]:
     return f"{version[0]}.{version[1]}"
 
 
-def _check_libclang() -> None:
-    """Fail the same way with a warm cache as with a cold one: whether
-    libclang is missing must not depend on what was cached (25 ms)."""
-    from .clang import cindex
-    cindex()
-
-
 def _check_stub_dirs(directories: Sequence[str]) -> None:
     """A missing stub directory fails every document alike: say it once, up front."""
     from .cache import stubs_fingerprint
@@ -172,6 +164,8 @@ def _check_stub_dirs(directories: Sequence[str]) -> None:
 
 
 def _check_codes(patterns: Sequence[str], option: str) -> None:
+    if not patterns:
+        return   # loading every rule family costs more than a small document's check
     from .rules import load_all
     codes = load_all()
     for pattern in patterns:
@@ -210,7 +204,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    # One line, whatever a file name or a document holds.
+    print(f"{PROG}: {report.one_line(message)}", file=sys.stderr)
 
 
 # -- lint -------------------------------------------------------------------------------
@@ -418,8 +413,8 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], name
             errors.append(str(exc))
             continue
         for applied in plan.applied:
-            print(f"fixed {plan.path}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
-                  f"{applied.fix.description}", file=sys.stderr)
+            print(f"fixed {report.one_line(plan.path)}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
+                  f"{report.one_line(applied.fix.description)}", file=sys.stderr)
         rewritten.append(plan.path)
         written.append(plan)
     for renamed in _renamed(written):
@@ -436,8 +431,8 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], name
 
 def _report_skipped(plan) -> None:
     for finding, reason in plan.skipped:
-        print(f"not fixed {plan.path}:{finding.line}:{finding.column}: {finding.code}: {reason}",
-              file=sys.stderr)
+        print(f"not fixed {report.one_line(plan.path)}:{finding.line}:{finding.column}: {finding.code}: "
+              f"{report.one_line(reason)}", file=sys.stderr)
 
 
 # -- check-patch ---------------------------------------------------------------------

@@ -21,11 +21,6 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, STATE_KEYS, Config
 from .errors import InputError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9 and 3.10 only
-    import tomli as tomllib
-
 TABLE = "sphinx-entrydoc"
 FORMATS = ("text", "json", "sarif", "github")
 PATCH_FORMATS = FORMATS + ("email",)
@@ -205,6 +200,11 @@ def find_config(start: str) -> Optional[str]:
 
 
 def _load(path: str) -> dict:
+    # Imported here: most runs have no configuration file to read.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.9 and 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)

@@ -14,7 +14,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import kversion
 from .clang import BASE_ARGS, cindex, index
-from .errors import InputError
+from .errors import InputError, LibclangMissing
 from .names import close_names
 
 BUILTIN_STUBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs", "include")
@@ -238,10 +238,25 @@ def _remove_at_exit(path: str) -> None:
     atexit.register(remove)
 
 
-def _library_stamp(ci) -> str:
+def _library_file() -> str:
+    try:
+        import clang.cindex as bindings
+        if not bindings.conf.loaded:
+            name = bindings.conf.get_filename()
+            if os.path.isabs(name) and os.path.isfile(name):
+                return name
+    except Exception:  # noqa: BLE001 - cindex() below says what is wrong
+        pass
+    return cindex().conf.lib._name
+
+
+def _library_stamp(ci=None) -> str:
     """The libclang build in use (a PCH only loads into the clang that made
-    it): the shared library's path, size and modification time."""
-    name = ci.conf.lib._name
+    it): the shared library's path, size and modification time.  Found
+    without loading the library when the bindings name its file (the
+    libclang wheel does), so a process that only reads the stub model
+    never loads it."""
+    name = _library_file()
     status = os.stat(name)
     return f"{os.path.realpath(name)}:{status.st_size}:{status.st_mtime_ns}"
 
@@ -365,8 +380,89 @@ def load_api(extra_dirs: Iterable[str] = (), version: Optional[kversion.Version]
 @functools.lru_cache(maxsize=16)
 def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str,
           version: kversion.Version, visible: Tuple[str, ...] = ()) -> Api:
-    ci = cindex()
     api = Api({}, {}, {}, {}, dirs, headers, fingerprint, version, visible)
+    saved = _model_path(api)
+    if saved is not None and _read_model(api, saved):
+        return api
+    _parse_stubs(api)
+    if saved is not None:
+        _write_model(api, saved)
+    return api
+
+
+# -- the model kept on disk -----------------------------------------------------
+#
+# Reading the model means parsing every stub header with libclang and walking
+# its declarations in Python: about 30 ms, in every process that checks a
+# document (the main one, each worker, each Sphinx build).  The result is
+# plain data, so it is kept beside the precompiled stubs as JSON (never
+# pickle: a cache file must not be able to run code), under a name that
+# changes with the headers' contents, the libclang build and this module's
+# own source, and read back in about a millisecond.
+
+_MODEL_PARTS = (("functions", ApiFunction), ("hooks", Hook), ("removed", Removed))
+
+
+def _model_path(api: Api) -> Optional[str]:
+    try:
+        from .config import default_cache_dir
+        with open(os.path.abspath(__file__), "rb") as handle:
+            code = hashlib.sha256(handle.read()).hexdigest()
+        stamp = hashlib.sha256(f"{api.fingerprint}\0{_library_stamp()}\0{code}".encode())
+        return os.path.join(default_cache_dir(), "model", f"api-{stamp.hexdigest()[:24]}.json")
+    except LibclangMissing:
+        raise
+    except Exception:  # noqa: BLE001 - no cache directory: parse every time
+        return None
+
+
+def _tuples(value):
+    """JSON gives lists back; every sequence field of the model is a tuple."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _read_model(api: Api, path: str) -> bool:
+    import json
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        for name, kind in _MODEL_PARTS:
+            getattr(api, name).update({key: kind(**{f: _tuples(v) for f, v in fields.items()})
+                                       for key, fields in data[name].items()})
+        api.macros.update(data["macros"])
+        return True
+    except Exception:  # noqa: BLE001 - missing, unreadable or stale: parse the stubs again
+        for name in ("functions", "hooks", "removed", "macros"):
+            getattr(api, name).clear()
+        return False
+
+
+def _write_model(api: Api, path: str) -> None:
+    import json
+    import tempfile
+    data = {name: {key: dataclasses.asdict(value) for key, value in getattr(api, name).items()}
+            for name, _ in _MODEL_PARTS}
+    data["macros"] = api.macros
+    try:
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".json", dir=directory)
+    except OSError:
+        return   # a cache that cannot be written just is not used
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+
+
+def _parse_stubs(api: Api) -> None:
+    ci = cindex()
+    dirs = api.include_dirs
     tu = index().parse(STUB_MAIN, args=api.compile_args, unsaved_files=[(STUB_MAIN, "")],
                        options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
     errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
@@ -385,7 +481,6 @@ def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str,
             _add_data(api, cursor, file)
         elif kind == ci.CursorKind.MACRO_DEFINITION:
             _add_macro(api, cursor)
-    return api
 
 
 def _relative(path: str, dirs: Tuple[str, ...]) -> str:
