@@ -98,7 +98,7 @@ def model_diff(api: Api, tree, truth: Optional[TreeTruth] = None) -> ModelDiff:
     for name, removed in sorted(api.removed.items()):
         if occurrences[name]:
             still_there.append(StillThere(name, removed.when, generic_first(occurrences[name])[0].where))
-    return ModelDiff(getattr(api, "kernel", ""), tree.root, list(truth.disagreements), dict(truth.unread),
+    return ModelDiff(api.kernel, tree.root, list(truth.disagreements), dict(truth.unread),
                      missing, still_there, new_functions(api, tree))
 
 

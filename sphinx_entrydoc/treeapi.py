@@ -133,7 +133,7 @@ class TreeTruth:
     missing: List[str]                        # modelled functions the tree neither declares nor defines
 
     def warnings(self) -> List[str]:
-        kernel = getattr(self.api, "kernel", "")
+        kernel = self.api.kernel
         lines = [d.message(kernel) for d in self.disagreements]
         lines += [f"the source tree's prototype of {name}() was not used ({why}); checking against the model's"
                   for name, why in sorted(self.unread.items())]
@@ -407,7 +407,9 @@ def _derived_api(api: Api, functions: Dict[str, ApiFunction], replaced: Dict[str
     text, _ = _header(replaced, [o for o in opaque if _uses(replaced, o)], sorted(replaced), lambda n: n)
     digest = hashlib.sha256(f"{api.fingerprint}\0{text}".encode()).hexdigest()
     path = _write_header(text, digest[:24])
-    return dataclasses.replace(api, functions=functions, prelude=path, fingerprint=digest)
+    # The compiler's sandbox (stubs.Api.sandbox_args) shows it this one file more.
+    return dataclasses.replace(api, functions=functions, prelude=path, fingerprint=digest,
+                               visible=tuple(api.visible) + (os.path.realpath(path),))
 
 
 def _uses(prototypes: Dict[str, Prototype], name: str) -> bool:
@@ -446,7 +448,7 @@ def apply_tree(api: Api, srctree: str) -> Api:
 def model_api(config) -> Api:
     """The model a run checks against, before the tree corrects it."""
     from .stubs import load_api
-    return load_api(config.stub_dirs)
+    return load_api(config.stub_dirs, config.kernel())
 
 
 def run_warnings(config) -> List[str]:
