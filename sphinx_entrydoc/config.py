@@ -10,6 +10,9 @@ from .errors import InputError
 PROFILES = ("default", "review")
 LITERAL_LANGUAGES = ("auto", "c", "none")
 
+# The state keys of the stubs' ENTRYDOC_ORDER annotations (entrydoc/annotations.h).
+STATE_KEYS = ("lockdep", "rcu", "preempt", "tracing", "time", "tick", "softirq")
+
 # Default vocabulary mapping the words of an ordering list to state keys.
 # Keys are those of the stubs' ENTRYDOC_ORDER annotations.
 DEFAULT_VOCABULARY: Dict[str, str] = {
@@ -27,7 +30,7 @@ DEFAULT_VOCABULARY: Dict[str, str] = {
     "soft interrupts": "softirq",
 }
 
-DEFAULT_FILLER_WORDS = ("obviously", "simply", "just", "clearly", "of course")
+DEFAULT_FILLER_WORDS = ("obviously", "needless to say")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +56,10 @@ class Config:
     def __post_init__(self):
         _choice("profile", self.profile, PROFILES)
         _choice("literal_language", self.literal_language, LITERAL_LANGUAGES)
+        for word, key in self.vocabulary:
+            if key not in STATE_KEYS:
+                raise InputError(f"invalid state key {key!r} for {word!r} in the order vocabulary: "
+                                 "allowed values are " + ", ".join(STATE_KEYS))
 
     @property
     def order_vocabulary(self) -> Dict[str, str]:

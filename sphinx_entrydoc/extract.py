@@ -207,6 +207,9 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
             # items carry no paragraph is dropped below.
             blocks.append(bullet)
     blocks = [b for b in blocks if not (isinstance(b, BulletList) and not b.items)]
+    for block in blocks:
+        # The doctree stays behind: a Document is plain data a process can hand to another.
+        block.__dict__.pop("_node", None)
     # An item's paragraph was added to its list; keep it as prose too so names
     # in list items are checked, but after the list itself.
     expanded: List[Block] = []

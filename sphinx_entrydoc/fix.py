@@ -25,7 +25,11 @@ Guarantees:
 - the file is replaced atomically (temporary file in the same directory,
   then ``os.replace``), with the original file mode;
 - a read-only file, or a file whose bytes or mtime changed since it was
-  read, is refused with a message and left as it is.
+  read, is refused with a message and left as it is;
+- a symbolic link is written through only when it was named on the command
+  line and points inside the working tree: a link met while walking a
+  directory could make a fix of a repository's documents edit any file the
+  user can write.
 """
 from __future__ import annotations
 
@@ -243,11 +247,30 @@ def _keep_ends(text: str) -> List[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def write(plan: Plan) -> None:
+def check_link(path: str, named: bool, tree: str) -> None:
+    """Raise FixRefused when ``path`` is a symbolic link that a fix must not
+    write through: one met while walking a directory (``named`` False), or
+    one named on the command line that points outside ``tree``."""
+    if not os.path.islink(path):
+        return
+    real = os.path.realpath(path)
+    if not named:
+        raise FixRefused(f"{path}: is a symbolic link (to {real}) met while walking a directory; "
+                         "not fixed (name it on the command line to fix the file it points to)")
+    root = os.path.realpath(tree)
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise FixRefused(f"{path}: is a symbolic link to {real}, outside the working tree {root}; "
+                         "not fixed")
+
+
+def write(plan: Plan, named: bool = True, tree: str = "") -> None:
     """Replace the file with the fixed bytes, or raise FixRefused and leave
-    it untouched."""
+    it untouched.  ``named``: the path was given on the command line (not
+    found by walking a directory); ``tree``: where a named symbolic link may
+    point (default: the current directory)."""
     if not plan.changed:
         return
+    check_link(plan.path, named, tree or os.getcwd())
     target = os.path.realpath(plan.path)  # through a symlink: rewrite the file, keep the link
     before = _stat(plan.path, target)
     if _read_only(target, before):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import multiprocessing
 import os
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -72,13 +71,17 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
             documents.append(os.path.normpath(path))
-    seen = set()
+    seen: Dict[str, int] = {}
     unique = []
     for document in documents:
         key = document if document == STDIN else os.path.realpath(document)
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(document)
+        elif os.path.islink(unique[seen[key]]) and not os.path.islink(document):
+            # The file itself rather than a link to it: --fix writes files,
+            # never links met while walking a directory.
+            unique[seen[key]] = document
     return unique, errors
 
 
@@ -121,6 +124,12 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             missing.append(position)
         else:
             outcome.results[position] = cached
+    if not missing:
+        # Fail the same way with a warm cache as with a cold one: whether
+        # libclang is missing must not depend on what was cached.  (A cold
+        # run finds out in the worker that loads it, off the main process.)
+        from .clang import cindex
+        cindex()
     checked = _run([sources[p] for p in missing], config, jobs, timeout)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
@@ -167,18 +176,34 @@ def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFA
         return [check_one(task) for task in tasks]
 
 
-class _Worker:
-    """One worker process, fed one document at a time through a pipe, so the
-    supervisor can stop it when a document hangs and notice when it dies
-    (libclang runs in-process: a crash there would otherwise end the run)."""
+# Each document goes through two stages, each in a supervised worker of
+# its own: PREPARE (docutils: parse, extract, normalise) and FINISH
+# (libclang and the rules).  The two run at once: while one worker parses a
+# document, the other loads libclang and the stub model, or compiles the
+# previous document, so one document already uses two cores.  Either
+# stage can hang or crash on a hostile document; either way the document
+# becomes an ED107 finding and the run goes on.
+PREPARE, FINISH = "prepare", "finish"
 
-    def __init__(self, context):
+
+class _Worker:
+    """One worker process of one stage, fed one document at a time through
+    a pipe, so the supervisor can stop it when a document hangs and notice
+    when it dies (libclang runs in-process: a crash there would otherwise
+    end the run)."""
+
+    def __init__(self, context, stage: str, config: Optional[Config] = None):
+        self.stage = stage
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, self.conn), daemon=True)
         self.process.start()
         child.close()
         self.task: Optional[int] = None
         self.started = 0.0
+        if stage == FINISH and config is not None:
+            # Load libclang, the stub model and the rules now, while the
+            # other worker is still parsing the first document.
+            self.conn.send(("warm", config))
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -197,28 +222,36 @@ def _serve(conn, parent_end) -> None:
     parent_end.close()
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except EOFError:
             return
-        if task is None:
+        if message is None:
             return
-        conn.send(check_one(task))
+        stage, payload = message
+        if stage == "warm":
+            _warm(payload)
+        elif stage == PREPARE:
+            conn.send(prepare_one(payload))
+        else:
+            conn.send(finish_one(payload))
 
 
 def _supervised(tasks, workers: int, timeout: float):
     import time
     from multiprocessing.connection import wait
     context = _context()
+    config = tasks[0][1]
     results: List[Optional[tuple]] = [None] * len(tasks)
-    pending = list(range(len(tasks) - 1, -1, -1))
-    pool = [_Worker(context) for _ in range(workers)]
+    queues: Dict[str, list] = {PREPARE: [(i, task) for i, task in enumerate(tasks)], FINISH: []}
+    queues[PREPARE].reverse()
+    pool = [_Worker(context, stage, config) for stage in (PREPARE, FINISH) for _ in range(workers)]
     try:
-        while pending or any(w.task is not None for w in pool):
+        while queues[PREPARE] or queues[FINISH] or any(w.task is not None for w in pool):
             for worker in pool:
-                if worker.task is None and pending:
-                    worker.task = pending.pop()
+                if worker.task is None and queues[worker.stage]:
+                    worker.task, payload = queues[worker.stage].pop()
                     worker.started = time.monotonic()
-                    worker.conn.send(tasks[worker.task])
+                    worker.conn.send((worker.stage, payload))
             busy = [w for w in pool if w.task is not None]
             deadline = min(w.started for w in busy) + timeout
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
@@ -227,19 +260,24 @@ def _supervised(tasks, workers: int, timeout: float):
                     continue
                 if worker.conn in ready:
                     try:
-                        results[worker.task] = worker.conn.recv()
-                        worker.task = None
-                        continue
+                        status, value = worker.conn.recv()
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
                         results[worker.task] = ("aborted", _death(worker.process.exitcode))
+                    else:
+                        if worker.stage == PREPARE and status == "ok":
+                            queues[FINISH].insert(0, (worker.task, value))
+                        else:
+                            results[worker.task] = (status, value)
+                        worker.task = None
+                        continue
                 elif time.monotonic() - worker.started >= timeout:
                     results[worker.task] = ("aborted", f"checking took longer than the {timeout:g} s "
                                                        "per-document limit (--timeout) and was stopped")
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = _Worker(context)
+                pool[index] = _Worker(context, worker.stage, config)
     finally:
         for worker in pool:
             worker.stop()
@@ -260,27 +298,71 @@ def _death(exitcode) -> str:
 def _context():
     # fork: workers start with the modules already imported, and nothing
     # re-runs the program's __main__; spawn where there is no fork.
+    import multiprocessing   # here: a run the cache answers starts no process
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def check_one(task: Tuple[Source, Config]):
     """("ok", findings), ("skipped", why the selection skipped it), ("error",
-    one line) or ("fatal", one line).  Runs in a worker process: returns
+    one line) or ("fatal", one line): both stages in this process.  Returns
     plain data, never raises."""
     from .check import check_document
     source, config = task
-    try:
+
+    def run():
         findings, document = check_document(source, config)
         if document.decision is not None and not document.decision.check:
             return "skipped", document.decision.reason
         return "ok", findings
+    return _guarded(source.path, run)
+
+
+def prepare_one(task: Tuple[Source, Config]):
+    """The first stage in a worker: ("ok", the pickled Prepared),
+    ("skipped", why), or an error line."""
+    import pickle
+    from .check import prepare
+    source, config = task
+
+    def run():
+        prepared = prepare(source, config)
+        if prepared.skip:
+            return "skipped", prepared.document.decision.reason
+        return "ok", pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
+    return _guarded(source.path, run)
+
+
+def finish_one(data: bytes):
+    """The second stage in a worker: ("ok", findings) or an error line.  The
+    supervisor hands the first stage's bytes over without unpickling them."""
+    import pickle
+    from .check import finish
+    prepared = pickle.loads(data)
+    return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared)[0]))
+
+
+def _warm(config: Config) -> None:
+    """What every FINISH task needs, loaded before the first one arrives.
+    Failures are left for that task to report."""
+    try:
+        from . import check, compile, context, flow, rules  # noqa: F401
+        from .stubs import load_api
+        rules.load_all()
+        load_api(config.stub_dirs, config.kernel()).snippet_args()
+    except Exception:  # noqa: BLE001 - the first document reports it properly
+        pass
+
+
+def _guarded(path: str, run):
+    try:
+        return run()
     except LibclangMissing as exc:
         return "fatal", str(exc)
     except InputError as exc:
-        return "error", f"{source.path}: {exc}" if source.path not in str(exc) else str(exc)
+        return "error", f"{path}: {exc}" if path not in str(exc) else str(exc)
     except RecursionError:
-        return "error", f"{source.path}: document nested too deeply to check"
+        return "error", f"{path}: document nested too deeply to check"
     except Exception as exc:  # a bug: say where, keep checking the other documents
-        return "error", (f"{source.path}: internal error while checking "
+        return "error", (f"{path}: internal error while checking "
                          f"({type(exc).__name__}: {exc}); please report it")

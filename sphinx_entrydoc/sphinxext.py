@@ -28,7 +28,7 @@ from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
 from .findings import ERROR, WARNING, Finding
-from .read import Source, decode
+from .read import Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def _stub_dirs(app) -> Tuple[str, ...]:
 def _codes(value) -> Tuple[str, ...]:
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    return tuple(str(c).strip() for c in value if str(c).strip())
+    return tuple(str(c).strip().upper() for c in value if str(c).strip())
 
 
 def _documents(value) -> Tuple[str, ...]:
@@ -235,11 +235,24 @@ def _on_config_inited(app, config) -> None:
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     try:
-        _config, problem = _core_config(app)
+        core, problem = _core_config(app)
+        _check_codes(core.select, "entrydoc_select")
+        _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
     if problem:
         logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
+
+
+def _check_codes(patterns, option: str) -> None:
+    """A code that matches no rule would silently select nothing (ED1O1
+    for ED101): refused, as the CLI refuses it."""
+    from .rules import load_all
+    codes = load_all()
+    for pattern in patterns:
+        if not any(code.startswith(pattern) for code in codes):
+            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                             "codes such as ED101 or prefixes such as ED1")
 
 
 def check_document(source: Source, config: Config, doctree, docname: str):
@@ -308,6 +321,12 @@ def _source(env, docname: str) -> Source:
         return decode(path, handle.read())
 
 
+def _on_source_read(app, docname: str, source: List[str]) -> None:
+    """docutils must see the lines the checks see (read.py): form feeds,
+    NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
+    source[0] = one_line_per_line(source[0])
+
+
 def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -370,7 +389,8 @@ def _suppressed(app, finding: Finding) -> bool:
 
 
 def report(docname: str, finding: Finding) -> None:
-    logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
+    from .report import one_line   # a message never breaks the build log's lines
+    logger.warning(f"{finding.code} {one_line(finding.message)}", type=WARNING_TYPE, subtype=finding.code,
                    location=(docname, finding.line))
 
 
@@ -464,6 +484,7 @@ def setup(app):
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)

@@ -244,7 +244,7 @@ def _line_list(trace: SnippetTrace, ranges: Iterable[Tuple[int, int]]) -> str:
     parts = []
     for a, b in ranges:
         first, last = trace.block_line(a), trace.block_line(b)
-        parts.append(f"{first}" if a == b else f"{first}&ndash;{last}")
+        parts.append(f"{first}" if a == b else f"{first}–{last}")
     return ", ".join(parts)
 
 
@@ -266,7 +266,7 @@ def _summary(trace: SnippetTrace) -> str:
                else f"checked, {_plural(trace.findings, 'finding')}")
     css = "entrydoc-ok" if not trace.findings else "entrydoc-bad"
     return (f'<summary>State trace <span class="entrydoc-verdict {css}">{verdict}</span>'
-            f'<span class="entrydoc-counts"> &middot; {html.escape(" · ").join(parts)}</span></summary>')
+            f'<span class="entrydoc-counts"> · {html.escape(" · ").join(parts)}</span></summary>')
 
 
 def _call_at(trace: SnippetTrace, name: str, file_line: int) -> str:
@@ -282,19 +282,19 @@ def _pair_item(trace: SnippetTrace, span: PairSpan) -> str:
     else:
         closed = "<em>not closed</em>"
     return (f'<li><span class="entrydoc-pair">{html.escape(span.pair)}</span> '
-            f"{opened} &rarr; {closed}</li>")
+            f"{opened} → {closed}</li>")
 
 
 def _order_item(trace: SnippetTrace, call: OrderedCall) -> str:
-    states = " &rarr; ".join(html.escape(s) for s in call.states)
+    states = " → ".join(html.escape(s) for s in call.states)
     return f"<li>{_call_at(trace, call.name, call.line)}: {states}</li>"
 
 
 def _range_item(trace: SnippetTrace, first: int, last: int) -> str:
     if first == last:
         return f"<li>line {trace.block_line(first)}: {_quote(trace.text(first))}</li>"
-    return (f"<li>lines {trace.block_line(first)}&ndash;{trace.block_line(last)}: "
-            f"{_quote(trace.text(first))} &hellip; {_quote(trace.text(last))}</li>")
+    return (f"<li>lines {trace.block_line(first)}–{trace.block_line(last)}: "
+            f"{_quote(trace.text(first))} … {_quote(trace.text(last))}</li>")
 
 
 def _noinstr_cell(trace: SnippetTrace) -> str:

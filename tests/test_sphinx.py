@@ -164,15 +164,15 @@ def test_html_carries_the_state_trace_of_each_checked_block(app):
     # (1 is "noinstr void arch_handle_irq(...)"), never by lines of entry.rst,
     # which a reader of the page does not have: lines 3-5 and 11-13 of the
     # block are arch_handle_irq()'s body outside the instrumentation section.
-    assert "noinstr lines 3&ndash;5, 11&ndash;13" in irq
-    assert ("lines 3&ndash;5: <code>irqentry_state_t state = irqentry_enter(regs);</code> &hellip; "
+    assert "noinstr lines 3–5, 11–13" in irq
+    assert ("lines 3–5: <code>irqentry_state_t state = irqentry_enter(regs);</code> … "
             "<code>instrumentation_begin();</code>") in irq
-    assert ("<code>irqentry_enter()</code> (line 3) &rarr; <code>irqentry_exit()</code> (line 13)"
+    assert ("<code>irqentry_enter()</code> (line 3) → <code>irqentry_exit()</code> (line 13)"
             in irq)
-    assert ("<code>instrumentation_begin()</code> (line 5) &rarr; "
+    assert ("<code>instrumentation_begin()</code> (line 5) → "
             "<code>instrumentation_end()</code> (line 11)") in irq
-    assert ("<code>irq_enter_rcu()</code> (line 7): Preemption counter &rarr; Lockdep &rarr; "
-            "NOHZ tick state &rarr; Time accounting") in irq
+    assert ("<code>irq_enter_rcu()</code> (line 7): Preemption counter → Lockdep → "
+            "NOHZ tick state → Time accounting") in irq
     assert "<code>syscall_enter_from_user_mode()</code> (line 3): Lockdep" in syscall
     assert "Line numbers count the lines of the code block above, from 1." in irq
     assert "entry.rst" not in irq and "line 11 " not in syscall
@@ -243,7 +243,7 @@ def test_failing_trace_says_so(app):
     app.build()
     page = html(app, "pairs")
     assert "checked, 3 findings" in page
-    assert "<code>irqentry_enter()</code> (line 3) &rarr; <code>irqentry_exit()</code> (line 12)" in page
+    assert "<code>irqentry_enter()</code> (line 3) → <code>irqentry_exit()</code> (line 12)" in page
 
 
 @pytest.mark.sphinx("html", testroot="entrydoc-broken", freshenv=True,
@@ -380,3 +380,50 @@ def test_importing_the_package_loads_neither_sphinx_nor_libclang():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'clang')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+# -- one notion of a line (read.py; see test_lines.py for the CLI) ----------------
+
+def _lines_build(make_app, sphinx_test_tempdir, rootdir, name, text):
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-lines", name)
+    with open(os.path.join(str(srcdir), "index.rst"), "wb") as handle:
+        handle.write(text.encode("utf-8"))
+    app, warning = build(make_app, srcdir, freshenv=True)
+    return entrydoc_warnings(app, warning)
+
+
+def test_line_characters_never_hide_or_move_a_finding_in_sphinx(make_app, sphinx_test_tempdir, rootdir):
+    """Each character at several places of one document (a snippet line's
+    end and middle, a paragraph, a '::' block): Sphinx reports exactly what it
+    reports with spaces there.  It used to report nothing for those blocks."""
+    from test_lines import DOCUMENT, INSIDE_A_LINE
+    spots = [DOCUMENT.index("irq_enter_rcu();") + len("irq_enter_rcu();"),
+             DOCUMENT.index("run_irq_handler(regs);"),
+             DOCUMENT.index("exti()") + 7,
+             DOCUMENT.index("irqentry_nmi_enter(regs);") + len("irqentry_nmi_enter(regs);")]
+    def put(char):
+        text = DOCUMENT
+        for spot in sorted(spots, reverse=True):
+            text = text[:spot] + char + text[spot:]
+        return text
+    expected = _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-space", put(" "))
+    assert {c for _, _, c in expected} >= {"ED001", "ED102", "ED201", "ED301", "ED501"}
+    for char in INSIDE_A_LINE:
+        got = _lines_build(make_app, sphinx_test_tempdir, rootdir, f"lines-{ord(char):x}", put(char))
+        assert got == expected, repr(char)
+
+
+def test_line_characters_anywhere_in_sphinx(make_app, sphinx_test_tempdir, rootdir):
+    """The property of test_lines.py, through Sphinx: a few random places."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    from test_lines import DOCUMENT, INSIDE_A_LINE, spaced
+
+    @settings(max_examples=5, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(position=st.integers(0, len(DOCUMENT)), char=st.sampled_from(INSIDE_A_LINE + ["\r"]))
+    def prop(position, char):
+        got = _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-any",
+                           DOCUMENT[:position] + char + DOCUMENT[position:])
+        assert got == _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-any-space",
+                                   spaced(DOCUMENT, position, char))
+    prop()
