@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import urllib.parse
 from typing import IO, Dict, List, Optional, Sequence
 
@@ -55,11 +56,32 @@ def summary_line(findings: Sequence[Finding], documents: int, unit: str = "docum
                if skipped else ""))
 
 
+# What a document must not smuggle into one line of text output: line breaks
+# of any kind (a forged "path:line:col: CODE" line), terminal escapes and
+# other control characters (ESC [2K erases the line shown), and the bidi
+# controls that reorder what a reader sees.  A tab stays a tab.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break or disguise a line of
+    output written as an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r"}.get(char)
+    if named:
+        return named
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
 def _text_lines(f: Finding) -> str:
     severity = "" if f.severity == ERROR else f"[{f.severity}] "
-    out = f"{f.path}:{f.line}:{f.column}: {f.code} {severity}{f.message}\n"
+    out = f"{one_line(f.path)}:{f.line}:{f.column}: {f.code} {severity}{one_line(f.message)}\n"
     if f.suggestion:
-        out += f"    suggestion: {f.suggestion}\n"
+        out += f"    suggestion: {one_line(f.suggestion)}\n"
     return out
 
 
@@ -182,9 +204,12 @@ def _sarif_rule(rule) -> dict:
 
 def _sarif_uri(path: str) -> str:
     path = path.replace(os.sep, "/")
+    # A file name that is not UTF-8 carries its bytes as surrogate escapes;
+    # the URI percent-encodes those bytes.
+    quoted = urllib.parse.quote(path.encode("utf-8", "surrogateescape"))
     if os.path.isabs(path):
-        return "file://" + urllib.parse.quote(path)
-    return urllib.parse.quote(path)
+        return "file://" + quoted
+    return quoted
 
 
 def _sarif_result(finding: Finding, rule_index: int) -> dict:

@@ -389,7 +389,8 @@ def _suppressed(app, finding: Finding) -> bool:
 
 
 def report(docname: str, finding: Finding) -> None:
-    logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
+    from .report import one_line   # a message never breaks the build log's lines
+    logger.warning(f"{finding.code} {one_line(finding.message)}", type=WARNING_TYPE, subtype=finding.code,
                    location=(docname, finding.line))
 
 

@@ -354,3 +354,120 @@ def test_a_broken_pyproject_is_one_line(capsys, tmp_path, monkeypatch, content, 
     out, err = capsys.readouterr()
     assert err == f"sphinx-entrydoc: {tmp_path}/{message}\n"
     assert status == 2
+
+
+# -- item 7: a document cannot forge or disguise a line of text output --------
+
+FORGED = "x.rst:1:1: ED101 forged"
+
+
+def test_a_document_cannot_forge_an_output_line(capsys, tmp_path, monkeypatch):
+    """An ordering-list item is quoted in ED403's message; its second line
+    must not become a line of output of its own."""
+    (tmp_path / "o.rst").write_text(
+        "Title\n=====\n\n.. code-block:: c\n\n\tirqentry_nmi_enter(regs);\n\n"
+        "irqentry_nmi_enter() updates the state in the following order:\n\n"
+        f"* Lockdep\n* bogus\n  {FORGED}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "o.rst")
+    assert re.findall(r"^\S+:\d+:\d+: ED\d+", out, re.M) == ["o.rst:6:2: ED301", "o.rst:11:3: ED403"]
+    assert f"o.rst:11:3: ED403 [warning] 'bogus\\n{FORGED}' is not a known state name" in out
+
+
+@pytest.mark.parametrize("char, shown", [("\n", "\\n"), ("\r", "\\r"), ("\x1b", "\\x1b"),
+                                          ("\u2028", "\\u2028"), ("\x85", "\\x85"), ("\u202e", "\\u202e")])
+def test_text_output_writes_line_breaks_and_controls_as_escapes(char, shown):
+    import io
+
+    from sphinx_entrydoc.findings import Finding
+    from sphinx_entrydoc.report import TextFormatter
+    stream = io.StringIO()
+    formatter = TextFormatter(stream)
+    formatter.handle(Finding("d.rst", 3, 1, "ED103", "compile-error", "error", f"a{char}{FORGED}",
+                             suggestion=f"b{char}{FORGED}"))
+    assert stream.getvalue() == (f"d.rst:3:1: ED103 a{shown}{FORGED}\n"
+                                 f"    suggestion: b{shown}{FORGED}\n")
+
+
+def test_sarif_and_json_name_a_file_whose_name_is_not_utf8(capsys, tmp_path, monkeypatch):
+    (tmp_path / os.fsdecode(b"caf\xe9.rst")).write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--format", "sarif", ".")
+    assert "internal error" not in err
+    result = json.loads(out)["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "caf%E9.rst"
+    status, out, err = lint(capsys, "--format", "json", ".")
+    assert json.loads(out)["findings"][0]["path"] == os.fsdecode(b"caf\xe9.rst")
+
+
+# -- item 7: the cache --------------------------------------------------------
+
+@pytest.mark.parametrize("corrupt", [
+    lambda f: f.update(line="6"),
+    lambda f: f.update(severity="fatal"),
+    lambda f: f.update(path=None),
+    lambda f: f.update(column=True),
+    lambda f: f.update(fix={"line": 1}),
+    lambda f: f.update(suggestion=["x"]),
+    lambda f: f.clear(),
+])
+def test_a_cache_entry_of_valid_json_with_wrong_types_is_a_miss(capsys, tmp_path, monkeypatch, corrupt):
+    (tmp_path / "a.rst").write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    first = cli.main(["lint", "--isolated", "a.rst"])
+    expected = capsys.readouterr().out
+    entries = [os.path.join(root, name) for root, _, names in os.walk(".entrydoc-cache")
+               for name in names if name.endswith(".json")]
+    assert len(entries) == 1
+    with open(entries[0]) as handle:
+        entry = json.load(handle)
+    corrupt(entry["findings"][0])
+    with open(entries[0], "w") as handle:
+        json.dump(entry, handle)
+    status = cli.main(["lint", "--isolated", "--stats", "a.rst"])
+    out, err = capsys.readouterr()
+    assert (status, out) == (first, expected)
+    assert "cache: 0 hit(s), 1 miss(es), 1 corrupt entry ignored" in err
+
+
+def test_headers_in_a_symlinked_stub_subdirectory_are_in_the_cache_key(tmp_path):
+    """A subdirectory of a stub directory that is a symbolic link (inside
+    the stub directories) is walked: editing a header in it changes the
+    key, so no stale result is taken from the cache."""
+    from sphinx_entrydoc.cache import stubs_fingerprint
+    stubs = tmp_path / "stubs"
+    (stubs / "shared" / "arch").mkdir(parents=True)
+    header = stubs / "shared" / "arch" / "hooks.h"
+    header.write_text("void arch_hook(void);\n")
+    os.symlink("shared/arch", stubs / "arch")
+    before = stubs_fingerprint([str(stubs)])
+    header.write_text("void arch_hook(int);\n")
+    assert stubs_fingerprint([str(stubs)]) != before
+    from sphinx_entrydoc.stubs import _stub_dirs, stub_headers
+    assert str(stubs / "arch" / "hooks.h") in [p for _, p in stub_headers(_stub_dirs([str(stubs)]))]
+
+
+def test_a_symlinked_stub_subdirectory_leading_out_is_refused(capsys, tmp_path, monkeypatch):
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.h").write_text("void x(void);\n")
+    os.symlink(elsewhere, stubs / "arch")
+    (tmp_path / "a.rst").write_text(DRAFT)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--stubs", "stubs", "a.rst")
+    assert status == 2 and "is a symbolic link out of the stub directories" in err
+
+
+# -- item 8: --fix never corrupts words with non-ASCII letters ----------------
+
+def test_review_fix_leaves_words_with_non_ascii_letters_alone(capsys, tmp_path, monkeypatch):
+    text = ("Title\n=====\n\nThe café and the naïve reader occured here; Ångström is no typo,\n"
+            "and neither is its activité, nor the activé state.\n")
+    (tmp_path / "a.rst").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = lint(capsys, "--documents", "all", "--profile", "review", "--fix", "a.rst")
+    assert (tmp_path / "a.rst").read_text(encoding="utf-8") == \
+        text.replace("occured", "occurred")
+    assert "calf" not in out + err and "Functionsü" not in out + err
