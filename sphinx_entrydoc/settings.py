@@ -191,25 +191,12 @@ def find_config(start: str) -> Optional[str]:
     directory = os.path.abspath(start)
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate) and _may_name_table(candidate) \
-                and TABLE in _tool_table(candidate, _load(candidate)):
+        if os.path.isfile(candidate) and TABLE in _tool_table(candidate, _load(candidate)):
             return candidate
         parent = os.path.dirname(directory)
         if parent == directory:
             return None
         directory = parent
-
-
-def _may_name_table(path: str) -> bool:
-    """False only when the file cannot hold our table: its name appears
-    nowhere, not even spelt with escapes.  Most projects' pyproject.toml
-    is then never parsed (the TOML parser is a tenth of a small run)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return True   # _load says what is wrong
-    return TABLE.encode() in data or b"\\u" in data or b"\\U" in data
 
 
 def _load(path: str) -> dict:
