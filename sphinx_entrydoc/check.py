@@ -11,7 +11,7 @@ from .classify import classify
 from .compile import compile_snippet
 from .config import Config
 from .context import Context
-from .errors import InputError, LibclangMissing
+from .errors import CheckAborted, InputError, LibclangMissing
 from .extract import Document, extract
 from .findings import Finding
 from .normalise import normalise
@@ -38,22 +38,78 @@ def check_source(source: Source, config: Config, doctree: Optional[nodes.documen
 
 def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
                    ) -> Tuple[List[Finding], Document]:
+    document = extract_document(source, config, doctree)
+    return check_extracted(document, config), document
+
+
+def extract_document(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> Document:
+    """Steps read and extract: pure Python, no compiler (the Sphinx extension
+    runs them in the builder's process and the rest in its worker)."""
     try:
-        return _check_document(source, config, doctree)
+        if doctree is None:
+            doctree = parse_rst(source.text, source.path)
+        return extract(source, doctree, config.literal_language)
     except RecursionError:
-        # docutils and the flow walk recurse once per nesting level.
+        # docutils recurses once per nesting level.
         raise InputError(f"{source.path}: nests too deeply to check (lists, blocks or C statements "
                          f"more than a few hundred levels deep)") from None
 
 
-def _check_document(source: Source, config: Config, doctree: Optional[nodes.document]
-                    ) -> Tuple[List[Finding], Document]:
-    if doctree is None:
-        doctree = parse_rst(source.text, source.path)
-    document = extract(source, doctree, config.literal_language)
+def check_extracted(document: Document, config: Config) -> List[Finding]:
+    """Steps normalise to check of an extracted document.  Raises
+    CheckAborted when the compiler crashes or a snippet nests deeper than
+    the checker can follow: findings are then incomplete, and must not
+    pass for a clean document."""
+    with _no_swallowed_errors() as swallowed:
+        try:
+            findings = _check_extracted(document, config)
+        except RecursionError:
+            swallowed.append(RecursionError())
+        if swallowed:
+            _release(document)
+            if any(isinstance(e, RecursionError) for e in swallowed):
+                raise CheckAborted("a C snippet nests too deeply for the checker (expressions or "
+                                   "statements hundreds of levels deep)")
+            first = swallowed[0]
+            raise CheckAborted(f"the checker failed inside a libclang callback "
+                               f"({type(first).__name__}: {first}); please report it")
+    return findings
+
+
+class _no_swallowed_errors:
+    """Collect the exceptions Python would only print and ignore: one raised
+    in a ctypes callback (libclang's visitor calls back into Python; a
+    RecursionError there would silently cut the walk short, hiding
+    findings)."""
+
+    def __enter__(self):
+        import sys
+        self.swallowed: List[BaseException] = []
+        self.previous = sys.unraisablehook
+
+        def hook(unraisable):
+            if unraisable.exc_value is not None:
+                self.swallowed.append(unraisable.exc_value)
+            else:
+                self.previous(unraisable)
+        sys.unraisablehook = hook
+        return self.swallowed
+
+    def __exit__(self, *exc_info):
+        import sys
+        sys.unraisablehook = self.previous
+        return False
+
+
+def _release(document: Document) -> None:
+    document.compiled = []
+
+
+def _check_extracted(document: Document, config: Config) -> List[Finding]:
+    source = document.source
     config = _with_overrides(config, document)
     if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):
-        return [], document   # the document opted out (.. entrydoc:: :check: no)
+        return []   # the document opted out (.. entrydoc:: :check: no)
     for snippet in document.c_snippets:
         if len(snippet.lines) > MAX_SNIPPET_LINES:
             raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
@@ -86,7 +142,7 @@ def _check_document(source: Source, config: Config, doctree: Optional[nodes.docu
         if document.suppressed(finding.code, finding.line):
             continue
         kept.add(finding)
-    return sorted(kept), document
+    return sorted(kept)
 
 
 def _wanted(family, config: Config) -> bool:

@@ -24,13 +24,19 @@ PROG = "sphinx-entrydoc"
 # -- command line ---------------------------------------------------------------
 
 def _seconds(value: str) -> float:
+    from .settings import seconds
     try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"invalid value {value!r}: a number of seconds, 0 for no limit")
-    return seconds
+        return seconds(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: allowed values are {exc}")
+
+
+def _size(value: str) -> int:
+    from .settings import size
+    try:
+        return size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: allowed values are {exc}")
 
 
 def _jobs(value: str) -> int:
@@ -69,6 +75,9 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                         help="stop checking a document after this long and report it (default 60; "
                              "0: check in this process, no limit)")
+    common.add_argument("--memory-limit", type=_size, metavar="SIZE",
+                        help="address space each checking worker may add, e.g. 512M or 4G "
+                             "(default 2G; 0: no limit)")
     common.add_argument("--no-cache", dest="cache", action="store_false", default=None,
                         help="neither read nor write the result cache")
     common.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default .entrydoc-cache)")
@@ -119,7 +128,7 @@ def _settings(args: argparse.Namespace):
         "stubs": tuple(os.path.normpath(os.path.join(cwd, d)) for d in args.stubs) if args.stubs else None,
         "srctree": args.srctree, "profile": args.profile, "select": _codes(args.select),
         "ignore": _codes(args.ignore), "format": args.format, "jobs": args.jobs,
-        "timeout": args.timeout,
+        "timeout": args.timeout, "memory_limit": args.memory_limit,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
     }
@@ -205,13 +214,13 @@ def lint_command(args: argparse.Namespace) -> int:
     sources, read_errors = read_all(documents, args.stdin_filename)
     errors += read_errors
     cache = _cache(settings, config)
-    outcome = check_sources(sources, config, cache, settings.jobs, settings.timeout)
+    outcome = check_sources(sources, config, cache, settings.jobs, **settings.limits())
     errors += outcome.errors
     findings = outcome.findings
     if args.diff:
         return _show_diff(findings, outcome.sources, errors)
     if args.fix:
-        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors)
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings, errors)
     for line in _unique(errors):
         _error(line)
     _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
@@ -332,7 +341,7 @@ def _show_diff(findings, sources, errors: List[str]) -> int:
     return 2 if errors else (1 if files else 0)
 
 
-def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> List[Finding]:
+def _apply_fixes(findings, sources, config, cache, settings, errors: List[str]) -> List[Finding]:
     """Write the fixes, then lint the rewritten files again, so the findings
     reported are those that remain, at their new positions."""
     from . import fix
@@ -355,7 +364,7 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str]) -> L
         return list(findings)
     again, read_errors = read_all(rewritten)
     errors += read_errors
-    outcome = check_sources(again, config, cache, jobs)
+    outcome = check_sources(again, config, cache, settings.jobs, **settings.limits())
     errors += outcome.errors
     kept = [f for f in findings if f.path not in set(rewritten)]
     return sorted(kept + outcome.findings)
@@ -377,7 +386,7 @@ def patch_command(args: argparse.Namespace) -> int:
     patches = read_patches(name, data)
     cache = _cache(settings, config)
     reports, errors = review(patches, config, tree=settings.srctree or os.getcwd(),
-                             cache=cache, jobs=settings.jobs)
+                             cache=cache, jobs=settings.jobs, limits=settings.limits())
     for line in _unique(errors):
         _error(line)
     findings = [f for r in reports for f in r.findings]

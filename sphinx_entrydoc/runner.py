@@ -19,12 +19,17 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .cache import Cache, Stats
 from .config import Config
-from .errors import InputError, LibclangMissing
+from .errors import CheckAborted, InputError, LibclangMissing
 from .findings import Finding
 from .read import Source, decode, read_source
 
 STDIN = "-"
 DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
+MAX_TIMEOUT = 86_400.0   # one day: longer is a mistake (and overflows poll())
+# Address space a worker may add to what it started with (RLIMIT_AS): a
+# snippet that makes libclang allocate without end kills its worker, not
+# the machine.  0: no limit.
+DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 # Directories never walked into: version control, caches, build output.
 SKIPPED_DIRS = ("_build",)
 
@@ -109,7 +114,8 @@ def read_all(documents: Sequence[str], stdin_name: str = "<stdin>") -> Tuple[Lis
 # -- checking -----------------------------------------------------------------
 
 def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cache] = None,
-                  jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+                  jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
+                  memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Outcome:
     """Findings of every source; the ones the cache lacks are checked (in
     ``jobs`` processes when there are several) and then cached."""
     outcome = Outcome(sources={s.path: s for s in sources}, results=[None] * len(sources))
@@ -120,7 +126,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             missing.append(position)
         else:
             outcome.results[position] = cached
-    checked = _run([sources[p] for p in missing], config, jobs, timeout)
+    checked = _run([sources[p] for p in missing], config, jobs, timeout, memory_limit)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
             raise Fatal(result)
@@ -129,8 +135,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             continue
         if status == "aborted":
             # A finding, not a lost document; never cached, so the next run tries again.
-            from .rules.compile import CHECK_ABORTED
-            outcome.results[position] = [CHECK_ABORTED.at(sources[position].path, 1, 1, reason=result)]
+            outcome.results[position] = [aborted_finding(sources[position].path, result)]
             continue
         outcome.results[position] = result
         if cache is not None:
@@ -145,28 +150,43 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
     return outcome
 
 
-def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT):
-    tasks = [(source, config) for source in sources]
+def aborted_finding(path: str, reason: str) -> Finding:
+    """ED107: the document could not be checked.  It stands for the whole
+    document (line 1), so no filter by line may drop it (see patch.py)."""
+    from .rules.compile import CHECK_ABORTED
+    return CHECK_ABORTED.at(path, 1, 1, reason=reason)
+
+
+def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT,
+         memory_limit: int = DEFAULT_MEMORY_LIMIT):
+    tasks = [(check_one, (source, config)) for source in sources]
     if not tasks:
         return []
     if timeout <= 0:
-        return [check_one(task) for task in tasks]
+        return [_call(task) for task in tasks]
     try:
-        return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout)
+        return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout, memory_limit)
     except OSError:
         # No processes here (a sandbox without fork or pipes): the same
         # work in this process, without the time limit.
-        return [check_one(task) for task in tasks]
+        return [_call(task) for task in tasks]
+
+
+def _call(task):
+    function, argument = task
+    return function(argument)
 
 
 class _Worker:
-    """One worker process, fed one document at a time through a pipe, so the
-    supervisor can stop it when a document hangs and notice when it dies
-    (libclang runs in-process: a crash there would otherwise end the run)."""
+    """One worker process, fed one task at a time through a pipe, so the
+    supervisor can stop it when a task hangs and notice when it dies
+    (libclang runs in-process: a crash there would otherwise end the run).
+    A task is (module-level function, argument); the worker sends back
+    what the function returns, which must never raise."""
 
-    def __init__(self, context):
+    def __init__(self, context, memory_limit: int = DEFAULT_MEMORY_LIMIT):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, self.conn), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, self.conn, memory_limit), daemon=True)
         self.process.start()
         child.close()
         self.task: Optional[int] = None
@@ -185,8 +205,9 @@ class _Worker:
         self.conn.close()
 
 
-def _serve(conn, parent_end) -> None:
+def _serve(conn, parent_end, memory_limit: int = 0) -> None:
     parent_end.close()
+    limit_memory(memory_limit)
     while True:
         try:
             task = conn.recv()
@@ -194,16 +215,42 @@ def _serve(conn, parent_end) -> None:
             return
         if task is None:
             return
-        conn.send(check_one(task))
+        conn.send(_call(task))
 
 
-def _supervised(tasks, workers: int, timeout: float):
+def limit_memory(limit: int) -> None:
+    """Let this process grow its address space by at most ``limit`` bytes
+    (RLIMIT_AS: what it has mapped now plus ``limit``; a worker forked from
+    a large Sphinx process starts large).  Beyond it, allocations fail:
+    Python raises MemoryError, libclang aborts; either ends in ED107."""
+    if not limit:
+        return
+    try:
+        import resource
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = size + limit
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass   # no /proc or no setrlimit here: the time limit still applies
+
+
+def _timed_out(timeout: float) -> str:
+    return (f"checking took longer than the {timeout:g} s per-document limit (--timeout, "
+            f"entrydoc_timeout) and was stopped")
+
+
+def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT_MEMORY_LIMIT):
     import time
     from multiprocessing.connection import wait
     context = _context()
     results: List[Optional[tuple]] = [None] * len(tasks)
     pending = list(range(len(tasks) - 1, -1, -1))
-    pool = [_Worker(context) for _ in range(workers)]
+    pool = [_Worker(context, memory_limit) for _ in range(workers)]
     try:
         while pending or any(w.task is not None for w in pool):
             for worker in pool:
@@ -224,28 +271,114 @@ def _supervised(tasks, workers: int, timeout: float):
                         continue
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
-                        results[worker.task] = ("aborted", _death(worker.process.exitcode))
+                        results[worker.task] = ("aborted", _death(worker.process.exitcode, memory_limit))
                 elif time.monotonic() - worker.started >= timeout:
-                    results[worker.task] = ("aborted", f"checking took longer than the {timeout:g} s "
-                                                       "per-document limit (--timeout) and was stopped")
+                    results[worker.task] = ("aborted", _timed_out(timeout))
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = _Worker(context)
+                pool[index] = _Worker(context, memory_limit)
     finally:
         for worker in pool:
             worker.stop()
     return results
 
 
-def _death(exitcode) -> str:
+class Supervisor:
+    """One supervised worker kept for a whole build and fed task after task
+    (the Sphinx extension checks each document it reads through it).  The
+    worker is forked on first use, after every import and after the stubs
+    are loaded, so a task costs two pipe messages; it is replaced only when
+    a task hangs past ``timeout`` or kills it.  A Supervisor belongs to the
+    process that made it: after a fork (Sphinx's ``-j`` readers) a process
+    gets its own through :func:`supervisor`."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self.owner = os.getpid()
+        self.worker: Optional[_Worker] = None
+        self.started = 0   # workers started, for the tests and the benchmark
+
+    def run(self, function, argument):
+        """What ``function(argument)`` returns, computed in the worker, or
+        ("aborted", reason) when it hung or died.  With timeout 0, or where
+        no process can be made, it runs here, unsupervised."""
+        import time
+        from multiprocessing.connection import wait
+        if self.timeout <= 0:
+            return function(argument)
+        try:
+            if self.worker is None or not self.worker.process.is_alive():
+                self._replace()
+            self.worker.conn.send((function, argument))
+            start = time.monotonic()
+            while True:
+                left = self.timeout - (time.monotonic() - start)
+                if wait([self.worker.conn], timeout=max(0.0, left)):
+                    try:
+                        return self.worker.conn.recv()
+                    except (EOFError, OSError):
+                        self.worker.process.join(timeout=2)
+                        reason = _death(self.worker.process.exitcode, self.memory_limit)
+                        break
+                if time.monotonic() - start >= self.timeout:
+                    reason = _timed_out(self.timeout)
+                    break
+        except OSError:
+            return function(argument)
+        self._replace()
+        return "aborted", reason
+
+    def _replace(self) -> None:
+        if self.worker is not None:
+            self.worker.stop(kill=True)
+        self.worker = _Worker(_context(), self.memory_limit)
+        self.started += 1
+
+    def close(self) -> None:
+        if self.worker is not None and os.getpid() == self.owner:
+            self.worker.stop()
+        self.worker = None
+
+
+_SUPERVISORS: Dict[int, Supervisor] = {}
+
+
+def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Supervisor:
+    """This process's Supervisor with these limits (one worker per process,
+    reused across documents and builds)."""
+    current = _SUPERVISORS.get(os.getpid())
+    if current is not None and (current.timeout, current.memory_limit) != (timeout, memory_limit):
+        current.close()
+        current = None
+    if current is None:
+        if not _SUPERVISORS:
+            import atexit
+            atexit.register(close_supervisors)
+        current = _SUPERVISORS[os.getpid()] = Supervisor(timeout, memory_limit)
+    return current
+
+
+def close_supervisors() -> None:
+    """Stop this process's worker (the end of a build, or of the program)."""
+    current = _SUPERVISORS.pop(os.getpid(), None)
+    if current is not None:
+        current.close()
+
+
+def _death(exitcode, memory_limit: int = 0) -> str:
     import signal
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
-        return f"the checker crashed ({name}) while compiling this document's snippets"
+        why = ""
+        if memory_limit and -exitcode == signal.SIGABRT:
+            # libclang aborts when an allocation fails.
+            why = f"; perhaps it ran past the {memory_limit // 2 ** 20:,} MiB memory limit"
+        return f"the checker crashed ({name}{why}) while compiling this document's snippets"
     return f"the checker stopped unexpectedly (exit status {exitcode})"
 
 
@@ -257,18 +390,49 @@ def _context():
 
 
 def check_one(task: Tuple[Source, Config]):
-    """("ok", findings), ("error", one line) or ("fatal", one line).  Runs in
-    a worker process: returns plain data, never raises."""
+    """("ok", findings), ("error", one line), ("aborted", reason) or
+    ("fatal", one line).  Runs in a worker process: returns plain data,
+    never raises."""
     from .check import check_source
     source, config = task
+    return guarded(source.path, lambda: check_source(source, config))
+
+
+def check_extracted_one(task):
+    """For the Sphinx extension: (document, config, trace) -> ("ok",
+    (findings, traces)) or what :func:`guarded` says.  The document was
+    extracted from Sphinx's doctree in the builder's process; compiling and
+    the rules run here, in the worker, and its translation units die here."""
+    from .check import check_extracted
+    document, config, want_trace = task
+
+    def work():
+        try:
+            findings = check_extracted(document, config)
+            traces = []
+            if want_trace:
+                from .trace import trace_document
+                traces = trace_document(document)
+            return findings, traces
+        finally:
+            document.compiled = []
+    return guarded(document.source.path, work)
+
+
+def guarded(path: str, work):
+    """Run ``work()``: ("ok", result), or the reason it failed as plain data."""
     try:
-        return "ok", check_source(source, config)
+        return "ok", work()
+    except CheckAborted as exc:
+        return "aborted", str(exc)
+    except MemoryError:
+        return "aborted", "checking ran out of memory (the memory limit, --memory-limit)"
     except LibclangMissing as exc:
         return "fatal", str(exc)
     except InputError as exc:
-        return "error", f"{source.path}: {exc}" if source.path not in str(exc) else str(exc)
+        return "error", f"{path}: {exc}" if path not in str(exc) else str(exc)
     except RecursionError:
-        return "error", f"{source.path}: document nested too deeply to check"
+        return "error", f"{path}: document nested too deeply to check"
     except Exception as exc:  # a bug: say where, keep checking the other documents
-        return "error", (f"{source.path}: internal error while checking "
+        return "error", (f"{path}: internal error while checking "
                          f"({type(exc).__name__}: {exc}); please report it")

@@ -57,6 +57,8 @@ CONFIG_VALUES = (
     ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
     ("entrydoc_srctree", "", "env", (str,)),
     ("entrydoc_trace", True, "env", (bool,)),
+    ("entrydoc_timeout", 60, "env", (int, float)),
+    ("entrydoc_memory_limit", "2G", "env", (str, int)),
 )
 
 
@@ -249,17 +251,47 @@ def _on_config_inited(app, config) -> None:
     for directory in _stub_dirs(app):
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
+    limits(app)
     try:
         core_config(app)
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
 
 
-def check_document(source: Source, config: Config, doctree):
-    """The core function, imported when the first document is read: a build
-    with nothing to read never loads the compiler."""
-    from .check import check_document as core
-    return core(source, config, doctree)
+def check_document(source: Source, config: Config, doctree, limits=None, want_trace: bool = True):
+    """The core function: (findings, [(snippet, trace)]).  Extraction runs
+    here, on Sphinx's doctree; compiling and the rules run in this
+    process's supervised worker (runner.Supervisor), so a snippet that
+    hangs or crashes libclang, or eats memory, costs its document an ED107
+    and the build goes on.  Imported when the first document is read: a
+    build with nothing to read never loads the compiler."""
+    from . import runner
+    from .check import extract_document
+    document = extract_document(source, config, doctree)
+    timeout, memory_limit = limits or (runner.DEFAULT_TIMEOUT, runner.DEFAULT_MEMORY_LIMIT)
+    status, result = runner.supervisor(timeout, memory_limit).run(
+        runner.check_extracted_one, (document, config, want_trace))
+    if status == "ok":
+        return result
+    if status == "aborted":
+        return [runner.aborted_finding(source.path, result)], []
+    raise InputError(result)
+
+
+def limits(app) -> Tuple[float, int]:
+    """(entrydoc_timeout, entrydoc_memory_limit), checked: one ConfigError
+    naming the value and what is allowed."""
+    from .settings import seconds, size
+    try:
+        timeout = seconds(app.config.entrydoc_timeout)
+    except ValueError as exc:
+        raise ConfigError(f"entrydoc_timeout = {app.config.entrydoc_timeout!r}: allowed values are {exc}")
+    try:
+        memory = size(app.config.entrydoc_memory_limit)
+    except ValueError as exc:
+        raise ConfigError(f"entrydoc_memory_limit = {app.config.entrydoc_memory_limit!r}: "
+                          f"allowed values are {exc}")
+    return timeout, memory
 
 
 def _load_compiler(app) -> None:
@@ -357,7 +389,8 @@ def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
 
 
 def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
-    findings, document = check_document(source, core_config(app), doctree)
+    findings, traces = check_document(source, core_config(app), doctree, limits(app),
+                                      app.config.entrydoc_trace)
     _findings(app.env)[docname] = findings
     for finding in findings:
         report(docname, finding)
@@ -366,7 +399,7 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
         app.env.note_dependency(header)
     if app.config.entrydoc_trace:
         shown = [f for f in findings if not _suppressed(app, f)]
-        _add_traces(doctree, document, shown, _source_name(app.env, docname))
+        _add_traces(doctree, traces, shown, _source_name(app.env, docname))
 
 
 @functools.lru_cache(maxsize=8)
@@ -392,12 +425,12 @@ def report(docname: str, finding: Finding) -> None:
                    location=(docname, finding.line))
 
 
-def _add_traces(doctree: nodes.document, document, findings, source_name: str) -> None:
+def _add_traces(doctree: nodes.document, traces, findings, source_name: str) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
-    traces = trace.trace_document(document, findings)
     literals = list(doctree.findall(nodes.literal_block))
     for snippet, snippet_trace in traces:
+        snippet_trace = trace.with_findings(snippet_trace, findings)
         index = next((i for i, n in enumerate(literals) if n.astext() == snippet.text), None)
         if index is None:
             continue
@@ -455,6 +488,8 @@ def summary_line(failed: Dict[str, List[Finding]]) -> str:
 
 
 def _on_build_finished(app, exception) -> None:
+    from . import runner
+    runner.close_supervisors()
     if exception is not None:
         return
     failed = failing(app)

@@ -76,9 +76,9 @@ def counted_checks(monkeypatch):
     checked = []
     original = sphinxext.check_document
 
-    def counting(source, config, doctree=None):
+    def counting(source, config, *args, **kwargs):
         checked.append(os.path.basename(source.path))
-        return original(source, config, doctree)
+        return original(source, config, *args, **kwargs)
 
     monkeypatch.setattr(sphinxext, "check_document", counting)
     return checked
