@@ -67,7 +67,9 @@ def check_extracted(document: Document, config: Config) -> List[Finding]:
             swallowed.append(RecursionError())
         if swallowed:
             _release(document)
-            if any(isinstance(e, RecursionError) for e in swallowed):
+            # ctypes wraps an error raised while converting a callback's
+            # arguments (ArgumentError: "RecursionError: ...").
+            if any(isinstance(e, RecursionError) or "RecursionError" in str(e) for e in swallowed):
                 raise CheckAborted("a C snippet nests too deeply for the checker (expressions or "
                                    "statements hundreds of levels deep)")
             first = swallowed[0]

@@ -249,7 +249,7 @@ def _config(settings):
         from .config import resolve_srctree
     except ImportError:
         return config
-    return resolve_srctree(config)
+    return resolve_srctree(config, warn=lambda message: print(f"{PROG}: warning: {message}", file=sys.stderr))
 
 
 def _unique(lines: Sequence[str]) -> List[str]:

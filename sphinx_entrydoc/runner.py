@@ -185,8 +185,14 @@ class _Worker:
     what the function returns, which must never raise."""
 
     def __init__(self, context, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        import tempfile
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, self.conn, memory_limit), daemon=True)
+        # The worker's stderr: libclang prints crash reports there ("LLVM
+        # ERROR: out of memory", a stack dump); the reason it died is taken
+        # from it, and the build log stays clean.
+        self.log = tempfile.TemporaryFile()
+        self.process = context.Process(target=_serve, args=(child, self.conn, memory_limit, self.log),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.task: Optional[int] = None
@@ -203,11 +209,29 @@ class _Worker:
             self.process.kill()
             self.process.join()
         self.conn.close()
+        self.log.close()
+
+    def complaint(self) -> str:
+        """libclang's own words about the last task, if it left any."""
+        try:
+            self.log.seek(0)
+            text = self.log.read()[-65536:].decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        found = [l.strip() for l in text.splitlines() if l.startswith("LLVM ERROR:")]
+        return found[-1] if found else ""
+
+    def reason(self, reason: str) -> str:
+        complaint = self.complaint()
+        return f"{reason} ({complaint})" if complaint and complaint not in reason else reason
 
 
-def _serve(conn, parent_end, memory_limit: int = 0) -> None:
+def _serve(conn, parent_end, memory_limit: int = 0, log=None) -> None:
     parent_end.close()
     limit_memory(memory_limit)
+    if log is not None:
+        sys.stderr.flush()
+        os.dup2(log.fileno(), 2)
     while True:
         try:
             task = conn.recv()
@@ -215,6 +239,9 @@ def _serve(conn, parent_end, memory_limit: int = 0) -> None:
             return
         if task is None:
             return
+        if log is not None:
+            log.seek(0)
+            log.truncate()
         conn.send(_call(task))
 
 
@@ -266,12 +293,17 @@ def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT
                     continue
                 if worker.conn in ready:
                     try:
-                        results[worker.task] = worker.conn.recv()
-                        worker.task = None
-                        continue
+                        result = worker.conn.recv()
+                        if result[0] != "aborted":
+                            results[worker.task] = result
+                            worker.task = None
+                            continue
+                        # The compiler crashed and recovered: say why, start afresh.
+                        results[worker.task] = ("aborted", worker.reason(result[1]))
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
-                        results[worker.task] = ("aborted", _death(worker.process.exitcode, memory_limit))
+                        results[worker.task] = ("aborted", worker.reason(
+                            _death(worker.process.exitcode, memory_limit)))
                 elif time.monotonic() - worker.started >= timeout:
                     results[worker.task] = ("aborted", _timed_out(timeout))
                 else:
@@ -317,11 +349,16 @@ class Supervisor:
                 left = self.timeout - (time.monotonic() - start)
                 if wait([self.worker.conn], timeout=max(0.0, left)):
                     try:
-                        return self.worker.conn.recv()
+                        result = self.worker.conn.recv()
                     except (EOFError, OSError):
                         self.worker.process.join(timeout=2)
-                        reason = _death(self.worker.process.exitcode, self.memory_limit)
+                        reason = self.worker.reason(_death(self.worker.process.exitcode, self.memory_limit))
                         break
+                    if result[0] != "aborted":
+                        return result
+                    # The compiler crashed and recovered: say why, start afresh.
+                    reason = self.worker.reason(result[1])
+                    break
                 if time.monotonic() - start >= self.timeout:
                     reason = _timed_out(self.timeout)
                     break

@@ -222,8 +222,10 @@ def _codes(value) -> Tuple[str, ...]:
     return tuple(str(c).strip() for c in value if str(c).strip())
 
 
-def core_config(app) -> Config:
-    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+def core_config(app, warn=None) -> Config:
+    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides).
+    ``warn``: how to say that ``$srctree`` is not a kernel tree (once, at
+    config-inited; the documents are then checked without it)."""
     from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
@@ -240,7 +242,7 @@ def core_config(app) -> Config:
         filler_words=tuple(config.entrydoc_filler_words),
         srctree=srctree,
         allow_missing_libclang=True,
-    ))
+    ), warn=warn)
 
 
 def _on_config_inited(app, config) -> None:
@@ -253,7 +255,8 @@ def _on_config_inited(app, config) -> None:
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     limits(app)
     try:
-        core_config(app)
+        core_config(app, warn=lambda message: logger.warning(f"entrydoc: {message}", type=WARNING_TYPE,
+                                                             subtype="srctree"))
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
 
