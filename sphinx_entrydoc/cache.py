@@ -38,7 +38,7 @@ from typing import List, Optional
 
 from ._version import __version__
 from .config import Config
-from .findings import Finding
+from .findings import SEVERITIES, Finding
 from .read import Source
 
 DEFAULT_DIR = ".entrydoc-cache"
@@ -54,7 +54,7 @@ def stubs_fingerprint(stub_dirs) -> str:
     libclang, so that a fully cached run never loads it.  It is the same
     fingerprint :func:`sphinx_entrydoc.stubs.load_api` computes."""
     from . import stubs
-    fingerprint, _ = stubs._fingerprint(stubs._stub_dirs(stub_dirs))
+    fingerprint = stubs._fingerprint(stubs._stub_dirs(stub_dirs))[0]
     return fingerprint
 
 
@@ -124,7 +124,7 @@ class Cache:
                 entry = json.loads(handle.read().decode("utf-8"))
             if entry.get("key") != key:
                 raise ValueError("entry of another key")
-            findings = [Finding.from_dict(item) for item in entry["findings"]]
+            findings = [_finding(item) for item in entry["findings"]]
         except FileNotFoundError:
             self.stats.misses += 1
             return None
@@ -155,6 +155,34 @@ class Cache:
         os.makedirs(self.directory, exist_ok=True)
         atomic_write(os.path.join(self.directory, ".gitignore"), b"# created by sphinx-entrydoc\n*\n")
         atomic_write(os.path.join(self.directory, "CACHEDIR.TAG"), _TAG.encode("ascii"))
+
+
+_FIELDS = (("path", str), ("line", int), ("column", int), ("code", str), ("rule", str),
+           ("severity", str), ("message", str))
+_FIX_FIELDS = (("line", int), ("column", int), ("old", str), ("new", str), ("description", str))
+
+
+def _finding(item) -> Finding:
+    """A finding from a cache entry, every field of the type it must have:
+    an entry is JSON anyone could have written, and a line number that is a
+    string would break the run far from here.  ValueError otherwise."""
+    _check_fields(item, _FIELDS)
+    if item["severity"] not in SEVERITIES or item["line"] < 1 or item["column"] < 1:
+        raise ValueError("a finding out of range")
+    if item.get("suggestion") is not None and not isinstance(item["suggestion"], str):
+        raise ValueError("a suggestion that is no string")
+    if item.get("fix") is not None:
+        _check_fields(item["fix"], _FIX_FIELDS)
+    return Finding.from_dict(item)
+
+
+def _check_fields(item, fields) -> None:
+    if not isinstance(item, dict):
+        raise ValueError("not an object")
+    for name, kind in fields:
+        value = item.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ValueError(f"{name} is not a {kind.__name__}")
 
 
 def atomic_write(path: str, data: bytes) -> None:

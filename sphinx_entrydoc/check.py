@@ -2,31 +2,27 @@
 compile -> classify -> check -> findings."""
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+import dataclasses
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
-from docutils import nodes
-
-from . import rules
-from .classify import classify
-from .compile import compile_snippet
 from .config import Config
-from .context import Context
 from .errors import CheckAborted, InputError, LibclangMissing
 from .extract import Document, extract
 from .findings import Finding
-from .normalise import normalise
+from .normalise import Normalised, normalise
 from .read import Source
-from .rst import parse_rst
-from .rules import compile as compile_rules, markup, noinstr, order, pairs, prose, review, srctree
-from .stubs import load_api
+from .selection import Decision, Selection, decide, model_for, prescreen
+
+if TYPE_CHECKING:  # docutils is imported by whoever parses
+    from docutils import nodes
 
 # Longer snippets are generated code, not examples; compiling and walking
 # them would take most of a minute each.
 MAX_SNIPPET_LINES = 10_000
 
-# The families of rules, in the order their findings are made; each reads
-# the classified, compiled document and nothing another family wrote.
-PIPELINE = (markup, compile_rules, noinstr, pairs, order, prose, srctree, review)
+# The families of rules, in the order their findings are made (imported
+# when a document is checked: a process that only parses never loads them).
+PIPELINE = ("markup", "compile", "noinstr", "pairs", "order", "prose", "srctree", "review")
 
 
 def check_source(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> List[Finding]:
@@ -36,37 +32,99 @@ def check_source(source: Source, config: Config, doctree: Optional[nodes.documen
     return findings
 
 
-def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None
-                   ) -> Tuple[List[Finding], Document]:
-    document = extract_document(source, config, doctree)
-    return check_extracted(document, config), document
+def check_document(source: Source, config: Config, doctree: Optional[nodes.document] = None,
+                   name: Optional[str] = None) -> Tuple[List[Finding], Document]:
+    """Findings of one document, and the document as extracted; its
+    ``decision`` says whether the selection (``config.documents``) checked
+    it, and why.  ``name`` is what selection globs match (Sphinx's docname),
+    the source's path by default."""
+    return finish(prepare(source, config, doctree, name))
 
 
-def extract_document(source: Source, config: Config, doctree: Optional[nodes.document] = None) -> Document:
-    """Steps read and extract: pure Python, no compiler (the Sphinx extension
-    runs them in the builder's process and the rest in its worker)."""
+def _nesting(step):
+    """docutils and the flow walk recurse once per nesting level: too deep a
+    document is one clear line, whichever step finds it."""
+    import functools
+
+    @functools.wraps(step)
+    def guarded(*args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except RecursionError:
+            first = args[0]
+            path = first.path if isinstance(first, Source) else first.document.source.path
+            raise InputError(f"{path}: nests too deeply to check (lists, blocks or C statements "
+                             f"more than a few hundred levels deep)") from None
+    return guarded
+
+
+def _load_api(config: Config):
+    from .stubs import load_api
     try:
-        if doctree is None:
-            doctree = parse_rst(source.text, source.path)
-        return extract(source, doctree, config.literal_language)
-    except RecursionError:
-        # docutils recurses once per nesting level.
-        raise InputError(f"{source.path}: nests too deeply to check (lists, blocks or C statements "
-                         f"more than a few hundred levels deep)") from None
+        return load_api(config.stub_dirs, config.kernel())
+    except LibclangMissing:
+        if not config.allow_missing_libclang:
+            raise
+        return None
 
 
-def check_extracted(document: Document, config: Config) -> List[Finding]:
-    """Steps normalise to check of an extracted document.  Raises
-    CheckAborted when the compiler crashes or a snippet nests deeper than
-    the checker can follow: findings are then incomplete, and must not
-    pass for a clean document."""
+@dataclasses.dataclass
+class Prepared:
+    """A document read, selected, extracted and normalised: everything
+    before the compiler.  Plain data, so one process can make it (docutils)
+    while another loads libclang, and hand it over."""
+    document: Document
+    config: Config                 # with the document's own overrides applied
+    normalised: List[Normalised]
+
+    @property
+    def skip(self) -> bool:
+        """The selection skipped it (``document.decision`` says why)."""
+        return self.document.decision is not None and not self.document.decision.check
+
+
+@_nesting
+def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = None,
+            name: Optional[str] = None) -> Prepared:
+    """Steps read to normalise.  The stub model is read from the cache
+    directory when it is there, so this loads libclang only to make it."""
+    name = name or source.path
+    selection = Selection.parse(config.documents)
+    model = model_for(_load_api(config), config.stub_dirs)
+    if doctree is None:
+        # Most documents of a tree are skipped: decide from the raw text
+        # when that is enough, before docutils parses anything.
+        reason = prescreen(name, source.checked, selection, model)
+        if reason:
+            skipped = Document(source=source, blocks=[], suppressions=[])
+            skipped.decision = Decision(False, reason, False)
+            return Prepared(skipped, config, [])
+        from .rst import parse_rst
+        doctree = parse_rst(source.checked, source.path)
+    document = extract(source, doctree, config.literal_language)
+    document.decision = decide(name, document, selection, model)
+    if not document.decision.check:
+        return Prepared(document, config, [])
+    config = _with_overrides(config, document)
+    for snippet in document.c_snippets:
+        if len(snippet.lines) > MAX_SNIPPET_LINES:
+            raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
+                             f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
+    return Prepared(document, config, [normalise(s) for s in document.c_snippets])
+
+
+def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
+    """Steps compile to check (libclang, the rules) of a prepared document.
+    Raises CheckAborted when the compiler crashes or a snippet nests deeper
+    than the checker can follow: the findings would be incomplete, and
+    must not pass for a clean document."""
     with _no_swallowed_errors() as swallowed:
         try:
-            findings = _check_extracted(document, config)
+            result = _finish(prepared)
         except RecursionError:
             swallowed.append(RecursionError())
         if swallowed:
-            _release(document)
+            prepared.document.compiled = []
             # ctypes wraps an error raised while converting a callback's
             # arguments (ArgumentError: "RecursionError: ...").
             if any(isinstance(e, RecursionError) or "RecursionError" in str(e) for e in swallowed):
@@ -75,14 +133,13 @@ def check_extracted(document: Document, config: Config) -> List[Finding]:
             first = swallowed[0]
             raise CheckAborted(f"the checker failed inside a libclang callback "
                                f"({type(first).__name__}: {first}); please report it")
-    return findings
+    return result
 
 
 class _no_swallowed_errors:
-    """Collect the exceptions Python would only print and ignore: one raised
-    in a ctypes callback (libclang's visitor calls back into Python; a
-    RecursionError there would silently cut the walk short, hiding
-    findings)."""
+    """Collect the exceptions Python would only print and ignore: those
+    raised in a ctypes callback (libclang's visitor calls back into Python;
+    a RecursionError there would silently cut a walk short, hiding findings)."""
 
     def __enter__(self):
         import sys
@@ -103,35 +160,26 @@ class _no_swallowed_errors:
         return False
 
 
-def _release(document: Document) -> None:
-    document.compiled = []
-
-
-def _check_extracted(document: Document, config: Config) -> List[Finding]:
-    source = document.source
-    config = _with_overrides(config, document)
-    if document.overrides.get("check", "").strip().lower() in ("no", "false", "off"):
-        return []   # the document opted out (.. entrydoc:: :check: no)
-    for snippet in document.c_snippets:
-        if len(snippet.lines) > MAX_SNIPPET_LINES:
-            raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
-                             f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
-    normalised = [normalise(s) for s in document.c_snippets]
-    try:
-        api = load_api(config.stub_dirs) if normalised or document.paragraphs else None
-    except LibclangMissing:
-        if not config.allow_missing_libclang:
-            raise
-        api = None
-    compiled = [compile_snippet(n, api) for n in normalised] if api is not None else []
+def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
+    document, config, normalised = prepared.document, prepared.config, prepared.normalised
+    if prepared.skip:
+        return [], document
+    from . import rules
+    from .classify import classify
+    from .compile import compile_snippet
+    from .context import Context
+    api = _load_api(config)
+    entry_style = document.decision.entry_style
+    compiled = [compile_snippet(n, api, generic=not entry_style) for n in normalised] if api is not None else []
     document.compiled = compiled
-    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled)
+    ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
+                  entry_style=entry_style)
     ctx.snippet_functions = {f.spelling for c in compiled for f in c.functions}
     if api is not None:
         ctx.undeclared = document.undeclared = classify(ctx)
     rules.load_all()
-    for family in PIPELINE:
-        if api is None and family not in (markup, review):
+    for family in _pipeline():
+        if api is None and family.__name__.rsplit(".", 1)[-1] not in ("markup", "review"):
             continue
         if not _wanted(family, config):
             continue
@@ -144,19 +192,26 @@ def _check_extracted(document: Document, config: Config) -> List[Finding]:
         if document.suppressed(finding.code, finding.line):
             continue
         kept.add(finding)
-    return sorted(kept)
+    return sorted(kept), document
+
+
+def _pipeline():
+    """The families of rules, in the order their findings are made; each
+    reads the classified, compiled document and nothing another family wrote."""
+    import importlib
+    return [importlib.import_module(f".rules.{name}", __package__) for name in PIPELINE]
 
 
 def _wanted(family, config: Config) -> bool:
     """Whether any rule of a family can survive the selection (the review
     family costs a dictionary walk per word, for nothing in the default profile)."""
+    from . import rules
     name = family.__name__.rsplit(".", 1)[-1]
     return any(config.wants(r.code, r.profile) for r in rules.REGISTRY.values() if r.family == name)
 
 
 def _with_overrides(config: Config, document: Document) -> Config:
     """Apply a document's own ``.. entrydoc::`` options."""
-    import dataclasses
     options = document.overrides
     if not options:
         return config

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import report
 from ._version import __version__
@@ -63,11 +63,17 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--stubs", action="append", metavar="DIR",
                         help="an extra stub header directory (repeatable)")
     common.add_argument("--srctree", metavar="DIR", help="the kernel source tree")
+    common.add_argument("--kernel-version", metavar="X.Y",
+                        help="check against this kernel version (vX.Y also accepted; default: the "
+                             "source tree's Makefile, else the newest modelled mainline)")
     common.add_argument("--profile", choices=("default", "review"), help="review adds the style rules")
     common.add_argument("--select", action="append", metavar="CODES",
                         help="only these codes or code prefixes (comma separated, repeatable)")
     common.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these codes or code prefixes (comma separated, repeatable)")
+    common.add_argument("--documents", action="append", metavar="auto|all|opt-in|GLOB|!GLOB",
+                        help="which documents to check (comma separated, repeatable): auto (default) "
+                             "the entry-style ones, all, opt-in, or globs; !GLOB never")
     common.add_argument("--literal-language", choices=("auto", "c", "none"),
                         help="language of '::' blocks with no '.. highlight::' in force")
     common.add_argument("-j", "--jobs", type=_jobs, metavar="N|auto",
@@ -121,6 +127,13 @@ def _codes(values: Optional[List[str]]):
     return tuple(c.strip().upper() for v in values for c in v.replace(",", " ").split())
 
 
+def _documents(values: Optional[List[str]]):
+    if values is None:
+        return None
+    from .selection import check_value
+    return check_value(values)
+
+
 def _settings(args: argparse.Namespace):
     from . import settings
     cwd = os.getcwd()
@@ -131,6 +144,8 @@ def _settings(args: argparse.Namespace):
         "timeout": args.timeout, "memory_limit": args.memory_limit,
         "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
         "literal_language": args.literal_language,
+        "documents": _documents(args.documents),
+        "kernel_version": _kernel_version(args.kernel_version),
     }
     if getattr(args, "exclude", None):
         overrides["exclude"] = tuple(os.path.abspath(p) if "/" in p else p for p in args.exclude)
@@ -138,15 +153,17 @@ def _settings(args: argparse.Namespace):
     _check_codes(loaded.select, "select")
     _check_codes(loaded.ignore, "ignore")
     _check_stub_dirs(loaded.stubs)
-    _check_libclang()
     return loaded
 
 
-def _check_libclang() -> None:
-    """Fail the same way with a warm cache as with a cold one: whether
-    libclang is missing must not depend on what was cached (25 ms)."""
-    from .clang import cindex
-    cindex()
+def _kernel_version(value: Optional[str]) -> Optional[str]:
+    """--kernel-version checked at once: outside the modelled range is one
+    line naming the range (exit 2)."""
+    if value is None:
+        return None
+    from .kversion import parse
+    version = parse(value)
+    return f"{version[0]}.{version[1]}"
 
 
 def _check_stub_dirs(directories: Sequence[str]) -> None:
@@ -156,6 +173,8 @@ def _check_stub_dirs(directories: Sequence[str]) -> None:
 
 
 def _check_codes(patterns: Sequence[str], option: str) -> None:
+    if not patterns:
+        return   # loading every rule family costs more than a small document's check
     from .rules import load_all
     codes = load_all()
     for pattern in patterns:
@@ -194,7 +213,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _error(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    # One line, whatever a file name or a document holds.
+    print(f"{PROG}: {report.one_line(message)}", file=sys.stderr)
 
 
 # -- lint -------------------------------------------------------------------------------
@@ -218,19 +238,25 @@ def lint_command(args: argparse.Namespace) -> int:
     errors += outcome.errors
     findings = outcome.findings
     if args.diff:
-        return _show_diff(findings, outcome.sources, errors)
+        return _show_diff(findings, outcome.sources, errors, config)
     if args.fix:
-        findings = _apply_fixes(findings, outcome.sources, config, cache, settings, errors)
+        named = {os.path.normpath(p) for p in args.paths if p != "-"}
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings, errors, named)
     for line in _unique(errors):
         _error(line)
-    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors), formatter)
-    _print_stats(args, cache)
+    _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors,
+                                                    kernel=_kernel_name(config),
+                                                    skipped=len(outcome.skipped)), formatter)
+    _print_stats(args, cache, outcome)
     return exit_status(findings, errors, settings.strict)
 
 
-def _print_stats(args: argparse.Namespace, cache) -> None:
+def _print_stats(args: argparse.Namespace, cache, outcome=None) -> None:
     if args.stats:
         print(cache.stats.line() if cache is not None else "cache: off", file=sys.stderr)
+        if outcome is not None:
+            from .selection import summary
+            print(summary(outcome.skipped, outcome.checked), file=sys.stderr)
 
 
 def _cache(settings, config):
@@ -244,12 +270,14 @@ def _cache(settings, config):
 def _config(settings):
     """The core's Config; the source tree defaults to ``$srctree``, as the
     kernel's ``make htmldocs`` exports it (the tree index decides)."""
-    config = settings.config()
-    try:
-        from .config import resolve_srctree
-    except ImportError:
-        return config
-    return resolve_srctree(config, warn=lambda message: print(f"{PROG}: warning: {message}", file=sys.stderr))
+    from .config import resolve_kernel_version, resolve_srctree
+    warn = lambda message: print(f"{PROG}: warning: {message}", file=sys.stderr)  # noqa: E731
+    return resolve_kernel_version(resolve_srctree(settings.config(), warn=warn))
+
+
+def _kernel_name(config) -> str:
+    from .kversion import name
+    return name(config.kernel())
 
 
 def _unique(lines: Sequence[str]) -> List[str]:
@@ -273,7 +301,9 @@ def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, format
         formatter.handle(finding)
     formatter.stop(summary)
     if fmt == "text":
-        print(report.summary_line(summary.findings, summary.documents, summary.unit), file=sys.stderr)
+        print(report.summary_line(summary.findings, summary.documents, summary.unit, summary.kernel,
+                                  summary.skipped),
+              file=sys.stderr)
 
 
 def _formatter(fmt: str, stream) -> report.Formatter:
@@ -312,24 +342,55 @@ def _explanation(rule) -> str:
 
 # -- --fix and --diff --------------------------------------------------------------
 
-def _fix_plans(findings: Sequence[Finding], sources) -> List:
+def known_names(config):
+    """What a rename is judged against (fix.rename_doubt): the stubs' names,
+    the configured symbols and, in srctree mode, the tree's names.  Without
+    the stubs nothing is known, so no rename is certain."""
+    from . import fix
+    from .errors import LibclangMissing
+    from .stubs import load_api
+    model = set(config.known_symbols)
+    try:
+        model |= set(load_api(config.stub_dirs).known_names())
+    except (LibclangMissing, InputError):
+        return fix.KnownNames(())
+    tree = None
+    if config.srctree:
+        from .srctree import tree_for
+        tree = tree_for(os.path.abspath(config.srctree))
+    return fix.KnownNames(model, tree)
+
+
+def _fix_plans(findings: Sequence[Finding], sources, config) -> List:
     from . import fix
     by_path: Dict[str, List[Finding]] = {}
     for finding in findings:
         if finding.fix is not None:
             by_path.setdefault(finding.path, []).append(finding)
+    known = known_names(config) if any(f.code in fix.RENAME_CODES for f in findings if f.fix) else None
     plans = []
     for path in sorted(by_path):
         try:
-            plans.append(fix.plan(sources[path], by_path[path]))
+            plans.append(fix.plan(sources[path], by_path[path], known))
         except fix.FixRefused as exc:
             _error(str(exc))
     return plans
 
 
-def _show_diff(findings, sources, errors: List[str]) -> int:
+def _renamed(plans) -> List[str]:
+    """'old() -> new()' for every name the fixes change, each once."""
     from . import fix
-    plans = _fix_plans(findings, sources)
+    pairs = [(a.fix.old, a.fix.new) for p in plans if p.changed for a in p.applied
+             if a.finding.code in fix.RENAME_CODES or a.finding.code == "ED503"]
+    counts: Dict[Tuple[str, str], int] = {}
+    for pair in pairs:
+        counts[pair] = counts.get(pair, 0) + 1
+    return [f"{old}() -> {new}()" + (f" ({n} times)" if n > 1 else "") for (old, new), n in counts.items()]
+
+
+def _show_diff(findings, sources, errors: List[str], config) -> int:
+    from . import fix
+    plans = _fix_plans(findings, sources, config)
     for line in _unique(errors):
         _error(line)
     for plan in plans:
@@ -337,29 +398,37 @@ def _show_diff(findings, sources, errors: List[str]) -> int:
         _report_skipped(plan)
     count = sum(len(p.applied) for p in plans if p.changed)
     files = sum(1 for p in plans if p.changed)
+    for renamed in _renamed(plans):
+        print(f"would rename {renamed}", file=sys.stderr)
     print(f"{count} fix(es) would be applied to {files} file(s)", file=sys.stderr)
     return 2 if errors else (1 if files else 0)
 
 
-def _apply_fixes(findings, sources, config, cache, settings, errors: List[str]) -> List[Finding]:
+def _apply_fixes(findings, sources, config, cache, settings, errors: List[str], named=None) -> List[Finding]:
     """Write the fixes, then lint the rewritten files again, so the findings
-    reported are those that remain, at their new positions."""
+    reported are those that remain, at their new positions.  ``named``: the
+    paths given on the command line; a symbolic link found by walking a
+    directory is never written through."""
     from . import fix
     from .runner import check_sources, read_all
     rewritten = []
-    for plan in _fix_plans(findings, sources):
+    written = []
+    for plan in _fix_plans(findings, sources, config):
         _report_skipped(plan)
         if not plan.changed:
             continue
         try:
-            fix.write(plan)
+            fix.write(plan, named=named is None or plan.path in named)
         except fix.FixRefused as exc:
             errors.append(str(exc))
             continue
         for applied in plan.applied:
-            print(f"fixed {plan.path}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
-                  f"{applied.fix.description}", file=sys.stderr)
+            print(f"fixed {report.one_line(plan.path)}:{applied.fix.line}:{applied.fix.column}: {applied.finding.code} "
+                  f"{report.one_line(applied.fix.description)}", file=sys.stderr)
         rewritten.append(plan.path)
+        written.append(plan)
+    for renamed in _renamed(written):
+        print(f"renamed {renamed}", file=sys.stderr)
     if not rewritten:
         return list(findings)
     again, read_errors = read_all(rewritten)
@@ -372,8 +441,8 @@ def _apply_fixes(findings, sources, config, cache, settings, errors: List[str]) 
 
 def _report_skipped(plan) -> None:
     for finding, reason in plan.skipped:
-        print(f"not fixed {plan.path}:{finding.line}:{finding.column}: {finding.code}: {reason}",
-              file=sys.stderr)
+        print(f"not fixed {report.one_line(plan.path)}:{finding.line}:{finding.column}: {finding.code}: "
+              f"{report.one_line(reason)}", file=sys.stderr)
 
 
 # -- check-patch ---------------------------------------------------------------------
@@ -390,7 +459,7 @@ def patch_command(args: argparse.Namespace) -> int:
     for line in _unique(errors):
         _error(line)
     findings = [f for r in reports for f in r.findings]
-    summary = report.Summary(findings, len(patches), errors, unit="patch(es)")
+    summary = report.Summary(findings, len(patches), errors, unit="patch(es)", kernel=_kernel_name(config))
     _emit(settings.format, findings, summary, _patch_formatter(settings.format, reports))
     _print_stats(args, cache)
     return exit_status(findings, errors, settings.strict)

@@ -12,6 +12,7 @@ added text is the duplicate of one in the original and is dropped.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import dataclasses
 import functools
@@ -19,6 +20,7 @@ import os
 import re
 from typing import Dict, List, Optional, Tuple
 
+from . import ppscreen
 from .clang import cindex, index
 from .normalise import ArrowNote, Normalised
 from .names import osa_distance
@@ -117,6 +119,13 @@ def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Option
 
 def _parse(code: str, api: Api):
     ci = cindex()
+    _check_clean(code, api)
+    tu = _parse_screened(code, api, ci)
+    _check_inclusions(tu, api)
+    return tu
+
+
+def _parse_screened(code: str, api: Api, ci):
     try:
         return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
                              options=ci.TranslationUnit.PARSE_NONE)
@@ -126,7 +135,8 @@ def _parse(code: str, api: Api):
         from .stubs import forget_precompiled
         forget_precompiled(api)
         try:
-            return index().parse(SNIPPET_FILE, args=api.compile_args, unsaved_files=[(SNIPPET_FILE, code)],
+            return index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False),
+                                 unsaved_files=[(SNIPPET_FILE, code)],
                                  options=ci.TranslationUnit.PARSE_NONE)
         except ci.TranslationUnitLoadError:
             # libclang caught a crash of its own (e.g. '#pragma clang __debug
@@ -168,49 +178,90 @@ def _definitions(tu) -> List[object]:
     return [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()]
 
 
-_INCLUDE = re.compile(r"^(\s*#\s*(?:include|include_next|import|embed)\b\s*)(.*)$")
-
-
 def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[int, int, str, str]]]:
-    """Keep a snippet inside the stub directories.
+    """Keep a snippet inside the stub directories, deciding on the
+    preprocessing tokens clang would see (ppscreen.py), before it runs.
 
-    An ``#include`` is kept only when it names a header that exists in a stub
-    directory, by a relative path without ``..``; quotes become angle
-    brackets, so the compiler looks in the stub directories only and never
-    next to the (virtual) snippet file.  Anything else is refused: the line is
-    blanked before libclang sees it, so the file is never opened.
+    An include of a stub header is kept, its quotes turned into angle
+    brackets so the compiler looks in the stub directories only and never
+    next to the (virtual) snippet file.  Every other include, and everything
+    else that would make clang look at a file (``__has_include``, a
+    ``_Pragma`` or ``#pragma`` ``dependency``), is refused: blanked before
+    libclang sees it (lines and columns unchanged), so the file is never
+    opened.  Returns the screened lines and (line, column, what, why) for
+    each refusal.
     """
-    screened = list(lines)
+    code = "\n".join(lines)
+    screened, refused = screen(code, api)
+    return screened.split("\n"), refused
+
+
+def screen(code: str, api: Api) -> Tuple[str, List[Tuple[int, int, str, str]]]:
+    """:func:`screen_includes` on the text itself."""
+    found = ppscreen.scan(code)
+    chars = list(code)
+    spans = []
     refused = []
-    for number, line in enumerate(lines):
-        match = _INCLUDE.match(line)
-        if not match:
+    for include in found.includes:
+        decision = ppscreen.decide(include, api.include_dirs)
+        if decision.kind == ppscreen.STUB:
+            if include.quoted:
+                first, last = include.operand
+                chars[first], chars[last] = "<", ">"
             continue
-        target = match.group(2).strip()
-        why = _refusal(target, api)
-        column = len(match.group(1)) - len(match.group(1).lstrip())
-        if why:
-            refused.append((number, column, target, why))
-            screened[number] = " " * len(line)
-        elif target.startswith('"'):
-            start = len(match.group(1))
-            end = line.index('"', start + 1)
-            screened[number] = line[:start] + "<" + line[start + 1:end] + ">" + line[end + 1:]
-    return screened, refused
+        # REFUSED, and UNKNOWN (a header no stub directory has) alike.
+        spans.append((include.start, include.end))
+        refused.append((include.start, include.spelling, decision.why))
+    for hazard in found.hazards:
+        spans.append((hazard.start, hazard.end))
+        refused.append((hazard.start, hazard.spelling, hazard.why))
+    screened = list(ppscreen.blank("".join(chars), spans))
+    for hazard in found.hazards:
+        if hazard.zero:
+            screened[hazard.start] = "0"
+    screened = "".join(screened)
+    starts = [0] + [i + 1 for i, c in enumerate(code) if c == "\n"]
+    located = []
+    for offset, what, why in sorted(refused):
+        line = bisect.bisect_right(starts, offset) - 1
+        located.append((line, offset - starts[line], what, why))
+    return screened, located
 
 
-def _refusal(target: str, api: Api) -> str:
-    quoted = re.match(r'^(?:"([^"]*)"|<([^>]*)>)\s*(?://.*|/\*.*)?$', target)
-    if not quoted:
-        return "a computed include cannot be checked"
-    name = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
-    if os.path.isabs(name) or name.startswith("~"):
-        return "an absolute path leaves the stub directories"
-    if ".." in name.replace("\\", "/").split("/"):
-        return "'..' leaves the stub directories"
-    if not any(os.path.isfile(os.path.join(d, name)) for d in api.include_dirs):
-        return "no stub directory has this header (system headers are not used)"
-    return ""
+class _Escaped(Exception):
+    """Something reached, or tried to reach, a file outside the stubs."""
+
+
+def _check_clean(code: str, api: Api) -> None:
+    """The last look before clang: the exact text it gets must screen clean
+    (the pseudo-code rewrites below add text; they must never make a directive)."""
+    if screen(code, api)[1]:
+        raise _Escaped("a rewrite of the snippet would reach a file outside the stub headers")
+
+
+def _check_inclusions(tu, api: Api) -> None:
+    """After the parse: every file clang entered must be a stub header (or
+    the precompiled stubs), and nothing may have been looked for in vain."""
+    for inclusion in tu.get_includes():
+        name = inclusion.include.name if inclusion.include is not None else ""
+        real = os.path.realpath(name)
+        if not any(ppscreen.inside(real, d) for d in api.include_dirs) and not _precompiled(api, real):
+            raise _Escaped(f"the compiler opened {name}, which is not a stub header")
+    for diag in tu.diagnostics:
+        if diag.severity >= cindex().Diagnostic.Error and _NOT_FOUND.search(diag.spelling):
+            raise _Escaped("the compiler looked for a file outside the stub headers, and its sandbox refused it")
+
+
+_NOT_FOUND = re.compile(r"file not found|could not find|older than dependency")
+
+
+def _precompiled(api: Api, real: str) -> bool:
+    try:
+        from .stubs import _pch_path
+        pch = os.path.realpath(_pch_path(api))
+    except Exception:
+        return False
+    return real in (pch, pch[: -len(".pch")] + ".h")
 
 
 def _fault_injection(code: str) -> None:
@@ -229,11 +280,21 @@ def _fault_injection(code: str) -> None:
         os.kill(os.getpid(), signal.SIGSEGV)
 
 
-def compile_snippet(normalised: Normalised, api: Api) -> Compiled:
+def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> Compiled:
     _fault_injection(normalised.code)
     lines = normalised.code_lines
     screened, refused = screen_includes(lines, api)
-    code = "\n".join(screened)
+    try:
+        return _compile(normalised, api, "\n".join(screened), refused)
+    except _Escaped as escaped:
+        # Whatever the compiler said may quote the file: drop all of it.
+        line, column = refused[0][:2] if refused else (0, 0)
+        return Compiled(normalised, _parse("", api), 0, [], [], {}, [], {},
+                        refused + [(line, column, "this snippet", str(escaped))])
+
+
+def _compile(normalised: Normalised, api: Api, code: str, refused) -> Compiled:
+    lines = normalised.code_lines
     offset = 0
     tu = _parse(code, api)
     if not _definitions(tu) and (_errors(tu) or any(

@@ -11,6 +11,9 @@ from .errors import InputError
 PROFILES = ("default", "review")
 LITERAL_LANGUAGES = ("auto", "c", "none")
 
+# The state keys of the stubs' ENTRYDOC_ORDER annotations (entrydoc/annotations.h).
+STATE_KEYS = ("lockdep", "rcu", "preempt", "tracing", "time", "tick", "softirq")
+
 # Default vocabulary mapping the words of an ordering list to state keys.
 # Keys are those of the stubs' ENTRYDOC_ORDER annotations.
 DEFAULT_VOCABULARY: Dict[str, str] = {
@@ -28,7 +31,7 @@ DEFAULT_VOCABULARY: Dict[str, str] = {
     "soft interrupts": "softirq",
 }
 
-DEFAULT_FILLER_WORDS = ("obviously", "simply", "just", "clearly", "of course")
+DEFAULT_FILLER_WORDS = ("obviously", "needless to say")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +45,11 @@ class Config:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     srctree: str = ""
+    # Which documents are checked (selection.py): "auto", "all", "opt-in", globs, "!globs".
+    documents: Tuple[str, ...] = ("auto",)
+    # The kernel version checked against, "X.Y"; "" means: from the source
+    # tree's Makefile, else the newest modelled mainline (resolve_kernel_version).
+    kernel_version: str = ""
     # Sphinx keeps building without libclang (one warning, non-compile checks
     # only); the CLI stops with one line instead.
     allow_missing_libclang: bool = False
@@ -49,6 +57,10 @@ class Config:
     def __post_init__(self):
         _choice("profile", self.profile, PROFILES)
         _choice("literal_language", self.literal_language, LITERAL_LANGUAGES)
+        for word, key in self.vocabulary:
+            if key not in STATE_KEYS:
+                raise InputError(f"invalid state key {key!r} for {word!r} in the order vocabulary: "
+                                 "allowed values are " + ", ".join(STATE_KEYS))
 
     @property
     def order_vocabulary(self) -> Dict[str, str]:
@@ -67,6 +79,11 @@ class Config:
         if self.select and not selected:
             return False
         return ignored <= selected if ignored else True
+
+    def kernel(self):
+        """The kernel version (major, minor) the checks run against."""
+        from . import kversion
+        return kversion.resolve(self.kernel_version, self.srctree)
 
     def key(self) -> str:
         """A stable text naming every setting (part of cache keys)."""
@@ -134,6 +151,15 @@ def _srctree_problem(path: str, _stamp) -> str:
         return (f"srctree {path!r} has none of " + ", ".join(d + "/" for d in INDEXED_DIRS)
                 + ": is it a kernel source tree?")
     return ""
+
+
+def resolve_kernel_version(config: Config) -> Config:
+    """``config`` with ``kernel_version`` decided (given, else the source
+    tree's Makefile, else the newest modelled mainline), so that it is part
+    of every cache key; InputError when it is outside the modelled range.
+    Call after resolve_srctree."""
+    version = config.kernel()
+    return dataclasses.replace(config, kernel_version=f"{version[0]}.{version[1]}")
 
 
 def _longest(code: str, prefixes) -> int:

@@ -25,6 +25,9 @@ class Context:
     placeholders: dict = dataclasses.field(default_factory=dict)   # name -> (line, column) of first use
     snippet_functions: set = dataclasses.field(default_factory=set)
     undeclared: dict = dataclasses.field(default_factory=dict)     # name -> classify.Undeclared
+    # Opts in or calls a modelled function (selection.py); outside such a
+    # document, names the model does not know are not worth a warning.
+    entry_style: bool = True
 
     @property
     def path(self) -> str:

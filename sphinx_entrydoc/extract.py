@@ -128,6 +128,9 @@ class Document:
     # The C snippets as compiled by check_document, for front ends that
     # render what was checked (trace.py) without compiling a second time.
     compiled: list = dataclasses.field(default_factory=list)
+    # Whether and why the document is checked (selection.Decision).
+    decision: object = None
+    has_entrydoc_directive: bool = False   # a ``.. entrydoc::``, with options or not
 
     @property
     def snippets(self) -> List[Snippet]:
@@ -160,6 +163,7 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
     pending_ignores: List[Tuple[str, ...]] = []
     suppressions: List[Suppression] = []
     overrides: Dict[str, str] = {}
+    directive_seen = False
     highlight = ""
 
     def claim(block: Block) -> None:
@@ -179,6 +183,7 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         if tag == "highlightlang":
             highlight = node.get("lang", "")
         elif tag == "entrydoc_options":
+            directive_seen = True
             overrides.update(node.get("options", {}))
         elif isinstance(node, nodes.comment):
             match = _IGNORE_COMMENT.match(node.astext().strip())
@@ -205,6 +210,9 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
             # items carry no paragraph is dropped below.
             blocks.append(bullet)
     blocks = [b for b in blocks if not (isinstance(b, BulletList) and not b.items)]
+    for block in blocks:
+        # The doctree stays behind: a Document is plain data a process can hand to another.
+        block.__dict__.pop("_node", None)
     # An item's paragraph was added to its list; keep it as prose too so names
     # in list items are checked, but after the list itself.
     expanded: List[Block] = []
@@ -212,7 +220,8 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
         expanded.append(block)
         if isinstance(block, BulletList):
             expanded.extend(block.items)
-    return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides)
+    return Document(source=source, blocks=expanded, suppressions=suppressions, overrides=overrides,
+                    has_entrydoc_directive=directive_seen)
 
 
 def _inside_system_message(node: nodes.Node) -> bool:

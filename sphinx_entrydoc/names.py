@@ -49,7 +49,8 @@ def allowed_edits(name: str) -> int:
 
 
 def close_names(name: str, known: Iterable[str]) -> List[str]:
-    """Known names a typo away from ``name``, closest first."""
+    """Known names a typo away from ``name``, closest first: within the edit
+    budget, and shaped like a slip (:func:`slip`), not another word."""
     budget = allowed_edits(name)
     if budget == 0:
         return []
@@ -58,10 +59,55 @@ def close_names(name: str, known: Iterable[str]) -> List[str]:
         if candidate == name or allowed_edits(candidate) == 0:
             continue
         distance = osa_distance(name, candidate, budget)
-        if distance <= budget:
+        if distance <= budget and slip(name, candidate):
             scored.append((distance, candidate))
     scored.sort()
     if not scored:
         return []
     best = scored[0][0]
     return [c for d, c in scored if d == best]
+
+
+def slip(name: str, known: str) -> bool:
+    """Whether ``name`` reads as a slip of the keyboard on ``known`` rather
+    than a different word.  A small edit distance is not enough evidence:
+    kernel names come in families that differ by exactly the edits a typo
+    makes (call_rcu/call_srcu, register_x/unregister_x, pin_user_page(s),
+    __x/x, dma_x/dmam_x, get/set).  What a slip looks like instead:
+
+    * the same ``_``-separated words, with underscores only moved
+      (irqentry_nmiexit, my_search/mysearch);
+    * or the same number of words, each differing word one edit away from
+      its counterpart, where that edit is a swap of neighbours (exti/exit,
+      irqentyr), a letter mistyped or dropped or added inside the word, or a
+      letter doubled (irqenttry, rcuu).  A change to a word's first letter,
+      a letter added or dropped at a word's start or end (s+rcu, un+pin,
+      page+s, dma+m, trace+r) and a change in leading underscores make a
+      different word, which kernel naming uses on purpose.
+    """
+    if name == known:
+        return False
+    lead = len(name) - len(name.lstrip("_"))
+    if lead != len(known) - len(known.lstrip("_")):
+        return False
+    if name.replace("_", "") == known.replace("_", ""):
+        return True
+    words, others = name[lead:].split("_"), known[lead:].split("_")
+    if len(words) != len(others):
+        return False
+    differing = [(w, o) for w, o in zip(words, others) if w != o]
+    return bool(differing) and all(_word_slip(w, o) for w, o in differing)
+
+
+def _word_slip(word: str, other: str) -> bool:
+    if osa_distance(word, other, 1) != 1 or not word or not other:
+        return False
+    if len(word) == len(other):
+        changed = [i for i in range(len(word)) if word[i] != other[i]]
+        if len(changed) == 2:            # a swap of neighbours (one edit, so nothing else)
+            return True
+        return changed[0] > 0            # one letter mistyped, not the first
+    longer, shorter = (word, other) if len(word) > len(other) else (other, word)
+    spots = [i for i in range(len(longer)) if longer[:i] + longer[i + 1:] == shorter]
+    # Inside the word, or a letter doubled (not at the start).
+    return any(0 < i < len(longer) - 1 or (i > 0 and longer[i - 1] == longer[i]) for i in spots)

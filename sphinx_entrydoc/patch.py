@@ -31,7 +31,15 @@ from .read import read_source
 
 DOCUMENTATION_DIR = "Documentation/"
 
-_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+# Line numbers and counts of at most twelve digits: a longer one is no
+# line of any file, and int() of thousands of digits is itself slow.
+_HUNK_HEADER = re.compile(r"^@@ -(\d{1,12})(?:,(\d{1,12}))? \+(\d{1,12})(?:,(\d{1,12}))? @@")
+# A document rebuilt from its hunks alone has its unseen lines filled with
+# blank lines, so that line numbers stay those of the new file.  The hunk
+# headers say how many: they are bounded by the patch's own size (a line
+# per byte of hunk text) with this floor, larger than any kernel document,
+# so that a six-line patch cannot make the tool allocate gigabytes.
+MIN_REBUILT_LINES = 100_000
 # An mbox message separator ("From <sha1> Mon Sep 17 00:00:00 2001" in
 # git format-patch output).
 _MBOX_FROM = re.compile(r"^From \S+ ")
@@ -102,6 +110,21 @@ class FileDiff:
     header: List[str]         # "diff --git", mode, index, "---" and "+++" lines as written
     hunks: List[Hunk] = dataclasses.field(default_factory=list)
     binary: bool = False
+
+    @property
+    def is_rename(self) -> bool:
+        """A rename or copy: the old path names another file."""
+        return self.old_path is not None and self.new_path is not None and self.old_path != self.new_path
+
+    def named_paths(self) -> List[str]:
+        """Every path the patch names for this file: old, new, and those of
+        git's rename and copy lines."""
+        named = [self.old_path, self.new_path]
+        for line in self.header:
+            for prefix in ("rename from ", "rename to ", "copy from ", "copy to "):
+                if line.startswith(prefix):
+                    named.append(_unquote(line[len(prefix):]))
+        return [p for p in dict.fromkeys(named) if p]
 
     @property
     def path(self) -> str:
@@ -229,11 +252,16 @@ def _patch_from_message(path: str, number: int, raw: bytes) -> Patch:
 
 
 def _header(message, name: str) -> str:
+    raw = [v for k, v in message.raw_items() if k.lower() == name.lower()]
     if name == "Date":
         # As the sender wrote it ("On <date>, <author> wrote:"), not re-formatted.
-        raw = [v for k, v in message.raw_items() if k.lower() == "date"]
         return " ".join(raw[0].split()) if raw else ""
-    value = message.get(name)
+    try:
+        value = message.get(name)
+    except (IndexError, ValueError, TypeError, AttributeError, LookupError):
+        # The email package's address parser fails on some malformed
+        # headers ("From: <"): show the header as it was written.
+        value = raw[0] if raw else None
     return " ".join(str(value).split()) if value is not None else ""
 
 
@@ -286,7 +314,7 @@ def _extended_header(diff: FileDiff, line: str) -> None:
     elif line.startswith(("Binary files ", "GIT binary patch")):
         diff.binary = True
     elif not line.startswith(("index ", "old mode", "new mode", "similarity index",
-                              "dissimilarity index", "copy from", "copy to")):
+                              "dissimilarity index", "copy from ", "copy to ")):
         return
     diff.header.append(line)
 
@@ -370,8 +398,13 @@ class Rebuilt:
     origin: str   # "new file", "series", "working tree" or "hunks only"
 
 
-def rebuild(diff: FileDiff, series: Dict[str, str], tree: str) -> Rebuilt:
-    """The new text of a created or changed file (see the module docstring)."""
+def rebuild(diff: FileDiff, series: Dict[str, str], tree: str,
+            max_lines: int = MIN_REBUILT_LINES) -> Rebuilt:
+    """The new text of a created or changed file (see the module docstring).
+
+    The working tree is read only at the file's own path (checked by
+    :func:`refused_path`), never at the source of a rename or copy: a patch
+    may name any file there, and what it does not show must not be read."""
     if diff.is_new:
         return Rebuilt(_join(l.text for h in diff.hunks for l in h.new_side), "new file")
     old_path = diff.old_path or diff.path
@@ -379,14 +412,14 @@ def rebuild(diff: FileDiff, series: Dict[str, str], tree: str) -> Rebuilt:
         applied = apply_hunks(series[old_path], diff.hunks)
         if applied is not None:
             return Rebuilt(applied, "series")
-    on_disk = _tree_text(tree, old_path)
+    on_disk = _tree_text(tree, diff.path)
     if on_disk is not None:
-        applied = apply_hunks(on_disk, diff.hunks)
+        applied = apply_hunks(on_disk, diff.hunks) if not diff.is_rename else None
         if applied is not None:
             return Rebuilt(applied, "working tree")
         if _shows_post_image(on_disk, diff.hunks):
             return Rebuilt(on_disk, "working tree")
-    return Rebuilt(_visible_text(diff.hunks), "hunks only")
+    return Rebuilt(_visible_text(diff, max_lines), "hunks only")
 
 
 def _join(lines: Iterable[str]) -> str:
@@ -430,11 +463,16 @@ def _shows_post_image(text: str, hunks: List[Hunk]) -> bool:
     return True
 
 
-def _visible_text(hunks: List[Hunk]) -> str:
+def _visible_text(diff: FileDiff, max_lines: int) -> str:
     """The new file as far as the hunks show it: unseen lines are blank, so
     line numbers are those of the new file."""
-    shown = {l.new: l.text for h in hunks for l in h.new_side}
+    shown = {l.new: l.text for h in diff.hunks for l in h.new_side}
     last = max(shown) if shown else 0
+    if last > max_lines:
+        hunk = next(h for h in diff.hunks if any(l.new == last for l in h.new_side))
+        raise InputError(f"{diff.path}: hunk {hunk.header.split(' @@')[0]} @@ reaches line {last:,}, but "
+                         f"the file is not in the working tree and this patch can rebuild at most "
+                         f"{max_lines:,} lines from its hunks; not checked")
     return _join(shown.get(n, "") for n in range(1, last + 1))
 
 
@@ -447,10 +485,56 @@ class PatchReport:
     rebuilt: Dict[str, Rebuilt]
 
 
-def documents_to_check(patches: List[Patch], tree: str) -> List[Tuple[Patch, FileDiff, Rebuilt]]:
+def refused_path(path: str, tree: str) -> Optional[str]:
+    """Why a path named by a patch is refused, or None.  check-patch stays
+    in its working tree: a patch comes from anyone, and the files it names
+    are read to rebuild documents."""
+    if os.path.isabs(path) or path.startswith("~"):
+        return "it is an absolute path"
+    if ".." in re.split(r"[/\\]", path):
+        return "it contains '..'"
+    if "\0" in path:
+        return "it contains a NUL character"
+    root = os.path.realpath(tree)
+    real = os.path.realpath(os.path.join(root, path))
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        return "it resolves outside the working tree (through a symbolic link)"
+    return None
+
+
+def confine(patches: List[Patch], tree: str) -> List[str]:
+    """Drop every file whose old or new path is refused from ``patches``;
+    one error line for each."""
+    errors = []
+    for patch in patches:
+        kept = []
+        for diff in patch.files:
+            reasons = [(p, refused_path(p, tree)) for p in diff.named_paths()]
+            reasons = [(p, r) for p, r in reasons if r]
+            if reasons:
+                path, reason = reasons[0]
+                errors.append(f"{path!r}: refused, {reason}; check-patch reads only files inside "
+                              f"the working tree (patch {patch.number}, file not checked)")
+            else:
+                kept.append(diff)
+        patch.files = kept
+    return errors
+
+
+def rebuild_limit(patches: List[Patch]) -> int:
+    """How many lines a document rebuilt from hunks alone may have: the
+    patch's own size in bytes, at least MIN_REBUILT_LINES."""
+    size = sum(len(l.text) + 2 for p in patches for d in p.files for h in d.hunks for l in h.lines)
+    return max(MIN_REBUILT_LINES, size)
+
+
+def documents_to_check(patches: List[Patch], tree: str, errors: Optional[List[str]] = None
+                       ) -> List[Tuple[Patch, FileDiff, Rebuilt]]:
     """Every .rst file each patch creates or changes, with its new text; a
-    series' later patches see the text its earlier ones left."""
+    series' later patches see the text its earlier ones left.  A document
+    that cannot be rebuilt is one line in ``errors``."""
     series: Dict[str, str] = {}
+    limit = rebuild_limit(patches)
     out = []
     for patch in patches:
         for diff in patch.files:
@@ -458,7 +542,13 @@ def documents_to_check(patches: List[Patch], tree: str) -> List[Tuple[Patch, Fil
                 continue
             if not diff.is_document:
                 continue
-            rebuilt = rebuild(diff, series, tree)
+            try:
+                rebuilt = rebuild(diff, series, tree, limit)
+            except InputError as exc:
+                if errors is None:
+                    raise
+                errors.append(str(exc))
+                continue
             out.append((patch, diff, rebuilt))
             if rebuilt.origin != "hunks only":
                 series[diff.path] = rebuilt.text
@@ -482,7 +572,8 @@ def review(patches: List[Patch], config, tree: str, cache=None, jobs: int = 1, l
     from .rules import patch as hygiene
     from .runner import check_sources
     load_all()
-    documents = documents_to_check(patches, tree)
+    errors = confine(patches, tree)
+    documents = documents_to_check(patches, tree, errors)
     sources = [Source(diff.path, rebuilt.text, rebuilt.text.encode("utf-8"))
                for _, diff, rebuilt in documents]
     outcome = check_sources(sources, config, cache, jobs, **(limits or {}))
@@ -503,4 +594,4 @@ def review(patches: List[Patch], config, tree: str, cache=None, jobs: int = 1, l
         findings += [f for f in hygiene.check(patch, own_texts, listed)
                      if config.wants(f.code, REGISTRY[f.code].profile)]
         reports.append(PatchReport(patch, sorted(findings), rebuilt_here))
-    return reports, outcome.errors
+    return reports, errors + outcome.errors

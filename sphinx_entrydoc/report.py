@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import urllib.parse
 from typing import IO, Dict, List, Optional, Sequence
 
@@ -28,6 +29,8 @@ class Summary:
     documents: int
     input_errors: Sequence[str] = ()
     unit: str = "document(s)"   # what ``documents`` counts: "document(s)" or "patch(es)"
+    skipped: int = 0            # documents the selection skipped (lint)
+    kernel: str = ""            # the kernel version checked against, "v6.18"
 
 
 # -- counting and one finding as text ---------------------------------------------
@@ -40,20 +43,45 @@ def summary_counts(findings: Sequence[Finding], documents: int) -> dict:
             "style": counts[STYLE]}
 
 
-def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)") -> str:
+def summary_line(findings: Sequence[Finding], documents: int, unit: str = "document(s)",
+                 kernel: str = "", skipped: int = 0) -> str:
     s = summary_counts(findings, documents)
     affected = len({f.path for f in findings if f.severity == ERROR})
     # A patch's errors can be in any file it touches (trailing whitespace in C).
     where = "file(s)" if unit.startswith("patch") else "document(s)"
     return (f"{s['errors']} error(s) in {affected} {where}, {s['warnings']} warning(s), "
-            f"{s['style']} style finding(s); {documents} {unit} checked")
+            f"{s['style']} style finding(s); {documents} {unit} checked"
+            + (f" against kernel {kernel}" if kernel else "")
+            + (f", {skipped} skipped (not entry-style; --stats says why, --documents all checks them)"
+               if skipped else ""))
+
+
+# What a document must not smuggle into one line of text output: line breaks
+# of any kind (a forged "path:line:col: CODE" line), terminal escapes and
+# other control characters (ESC [2K erases the line shown), and the bidi
+# controls that reorder what a reader sees.  A tab stays a tab.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break or disguise a line of
+    output written as an escape (``\\n``, ``\\x1b``, ``\\u2028``)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r"}.get(char)
+    if named:
+        return named
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 def _text_lines(f: Finding) -> str:
     severity = "" if f.severity == ERROR else f"[{f.severity}] "
-    out = f"{f.path}:{f.line}:{f.column}: {f.code} {severity}{f.message}\n"
+    out = f"{one_line(f.path)}:{f.line}:{f.column}: {f.code} {severity}{one_line(f.message)}\n"
     if f.suggestion:
-        out += f"    suggestion: {f.suggestion}\n"
+        out += f"    suggestion: {one_line(f.suggestion)}\n"
     return out
 
 
@@ -127,6 +155,8 @@ class JsonFormatter(_Collecting):
             items.append(item)
         counts = summary_counts(summary.findings, summary.documents)
         counts["input_errors"] = len(summary.input_errors)
+        if summary.kernel:
+            counts["kernel_version"] = summary.kernel
         data = {"findings": items, **self.extra, "summary": counts}
         self.stream.write(json.dumps(data, indent=2) + "\n")
 
@@ -151,6 +181,8 @@ class SarifFormatter(_Collecting):
                                                for e in summary.input_errors],
             }],
         }
+        if summary.kernel:
+            run["properties"] = {"kernelVersion": summary.kernel}
         log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
         self.stream.write(json.dumps(log, indent=2) + "\n")
 
@@ -172,9 +204,12 @@ def _sarif_rule(rule) -> dict:
 
 def _sarif_uri(path: str) -> str:
     path = path.replace(os.sep, "/")
+    # A file name that is not UTF-8 carries its bytes as surrogate escapes;
+    # the URI percent-encodes those bytes.
+    quoted = urllib.parse.quote(path.encode("utf-8", "surrogateescape"))
     if os.path.isabs(path):
-        return "file://" + urllib.parse.quote(path)
-    return urllib.parse.quote(path)
+        return "file://" + quoted
+    return quoted
 
 
 def _sarif_result(finding: Finding, rule_index: int) -> dict:
@@ -225,7 +260,7 @@ class EmailFormatter(_Collecting):
             findings = [f for f in report.findings if id(f) in kept]
             blocks.append(_reply(report.patch, findings, several=len(self.reports) > 1))
         footer = f"-- \nsphinx-entrydoc {__version__}: " + summary_line(
-            summary.findings, summary.documents, summary.unit) + "\n"
+            summary.findings, summary.documents, summary.unit, summary.kernel) + "\n"
         self.stream.write("\n".join(blocks) + "\n" + footer)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import multiprocessing
 import os
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -25,7 +24,6 @@ from .read import Source, decode, read_source
 
 STDIN = "-"
 DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
-MAX_TIMEOUT = 86_400.0   # one day: longer is a mistake (and overflows poll())
 # Address space a worker may add to what it started with (RLIMIT_AS): a
 # snippet that makes libclang allocate without end kills its worker, not
 # the machine.  0: no limit.
@@ -42,6 +40,7 @@ class Outcome:
     errors: List[str] = dataclasses.field(default_factory=list)   # one line per bad input
     sources: Dict[str, Source] = dataclasses.field(default_factory=dict)
     checked: int = 0
+    skipped: List[str] = dataclasses.field(default_factory=list)   # why, per document the selection skipped
     cache: Stats = dataclasses.field(default_factory=Stats)
 
 
@@ -76,13 +75,17 @@ def discover(paths: Sequence[str], exclude: Sequence[str]) -> Tuple[List[str], L
             errors.append(f"{path}: no such file or directory")
         elif not excluded(path, exclude):
             documents.append(os.path.normpath(path))
-    seen = set()
+    seen: Dict[str, int] = {}
     unique = []
     for document in documents:
         key = document if document == STDIN else os.path.realpath(document)
         if key not in seen:
-            seen.add(key)
+            seen[key] = len(unique)
             unique.append(document)
+        elif os.path.islink(unique[seen[key]]) and not os.path.islink(document):
+            # The file itself rather than a link to it: --fix writes files,
+            # never links met while walking a directory.
+            unique[seen[key]] = document
     return unique, errors
 
 
@@ -126,12 +129,24 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             missing.append(position)
         else:
             outcome.results[position] = cached
+    if not missing:
+        # Fail the same way with a warm cache as with a cold one: whether
+        # libclang is missing must not depend on what was cached.  (A cold
+        # run finds out in the worker that loads it, off the main process.)
+        from .clang import cindex
+        cindex()
     checked = _run([sources[p] for p in missing], config, jobs, timeout, memory_limit)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
             raise Fatal(result)
         if status == "error":
             outcome.errors.append(result)
+            continue
+        if status == "skipped":
+            # Not cached: the text scan that skips most documents is cheaper
+            # than a cache lookup would make it, and the reason is kept.
+            outcome.skipped.append(result)
+            outcome.results[position] = []
             continue
         if status == "aborted":
             # A finding, not a lost document; never cached, so the next run tries again.
@@ -144,6 +159,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         if result is not None:
             outcome.findings += result
             outcome.checked += 1
+    outcome.checked -= len(outcome.skipped)
     if cache is not None:
         outcome.cache = cache.stats
     outcome.findings.sort()
@@ -159,33 +175,40 @@ def aborted_finding(path: str, reason: str) -> Finding:
 
 def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT,
          memory_limit: int = DEFAULT_MEMORY_LIMIT):
-    tasks = [(check_one, (source, config)) for source in sources]
+    tasks = [(source, config) for source in sources]
     if not tasks:
         return []
     if timeout <= 0:
-        return [_call(task) for task in tasks]
+        return [check_one(task) for task in tasks]
     try:
         return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout, memory_limit)
     except OSError:
         # No processes here (a sandbox without fork or pipes): the same
         # work in this process, without the time limit.
-        return [_call(task) for task in tasks]
+        return [check_one(task) for task in tasks]
 
 
-def _call(task):
-    function, argument = task
-    return function(argument)
+# Each document goes through two stages, each in a supervised worker of
+# its own: PREPARE (docutils: parse, extract, normalise) and FINISH
+# (libclang and the rules).  The two run at once: while one worker parses a
+# document, the other loads libclang and the stub model, or compiles the
+# previous document, so one document already uses two cores.  Either
+# stage can hang or crash on a hostile document; either way the document
+# becomes an ED107 finding and the run goes on.
+PREPARE, FINISH = "prepare", "finish"
+CALL = "call"   # any module-level function: what the Supervisor sends
 
 
 class _Worker:
-    """One worker process, fed one task at a time through a pipe, so the
-    supervisor can stop it when a task hangs and notice when it dies
-    (libclang runs in-process: a crash there would otherwise end the run).
-    A task is (module-level function, argument); the worker sends back
-    what the function returns, which must never raise."""
+    """One worker process of one stage, fed one document at a time through
+    a pipe, so the supervisor can stop it when a document hangs and notice
+    when it dies (libclang runs in-process: a crash there would otherwise
+    end the run)."""
 
-    def __init__(self, context, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+    def __init__(self, context, stage: str, config: Optional[Config] = None,
+                 memory_limit: int = DEFAULT_MEMORY_LIMIT):
         import tempfile
+        self.stage = stage
         self.conn, child = context.Pipe()
         # The worker's stderr: libclang prints crash reports there ("LLVM
         # ERROR: out of memory", a stack dump); the reason it died is taken
@@ -197,6 +220,10 @@ class _Worker:
         child.close()
         self.task: Optional[int] = None
         self.started = 0.0
+        if stage == FINISH and config is not None:
+            # Load libclang, the stub model and the rules now, while the
+            # other worker is still parsing the first document.
+            self.conn.send(("warm", config))
 
     def stop(self, kill: bool = False) -> None:
         if not kill:
@@ -234,15 +261,24 @@ def _serve(conn, parent_end, memory_limit: int = 0, log=None) -> None:
         os.dup2(log.fileno(), 2)
     while True:
         try:
-            task = conn.recv()
+            message = conn.recv()
         except EOFError:
             return
-        if task is None:
+        if message is None:
             return
         if log is not None:
             log.seek(0)
             log.truncate()
-        conn.send(_call(task))
+        stage, payload = message
+        if stage == "warm":
+            _warm(payload)
+        elif stage == CALL:
+            function, argument = payload
+            conn.send(function(argument))
+        elif stage == PREPARE:
+            conn.send(prepare_one(payload))
+        else:
+            conn.send(finish_one(payload))
 
 
 def limit_memory(limit: int) -> None:
@@ -275,16 +311,18 @@ def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT
     import time
     from multiprocessing.connection import wait
     context = _context()
+    config = tasks[0][1]
     results: List[Optional[tuple]] = [None] * len(tasks)
-    pending = list(range(len(tasks) - 1, -1, -1))
-    pool = [_Worker(context, memory_limit) for _ in range(workers)]
+    queues: Dict[str, list] = {PREPARE: [(i, task) for i, task in enumerate(tasks)], FINISH: []}
+    queues[PREPARE].reverse()
+    pool = [_Worker(context, stage, config, memory_limit) for stage in (PREPARE, FINISH) for _ in range(workers)]
     try:
-        while pending or any(w.task is not None for w in pool):
+        while queues[PREPARE] or queues[FINISH] or any(w.task is not None for w in pool):
             for worker in pool:
-                if worker.task is None and pending:
-                    worker.task = pending.pop()
+                if worker.task is None and queues[worker.stage]:
+                    worker.task, payload = queues[worker.stage].pop()
                     worker.started = time.monotonic()
-                    worker.conn.send(tasks[worker.task])
+                    worker.conn.send((worker.stage, payload))
             busy = [w for w in pool if w.task is not None]
             deadline = min(w.started for w in busy) + timeout
             ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
@@ -293,23 +331,28 @@ def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT
                     continue
                 if worker.conn in ready:
                     try:
-                        result = worker.conn.recv()
-                        if result[0] != "aborted":
-                            results[worker.task] = result
-                            worker.task = None
-                            continue
-                        # The compiler crashed and recovered: say why, start afresh.
-                        results[worker.task] = ("aborted", worker.reason(result[1]))
+                        status, value = worker.conn.recv()
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
                         results[worker.task] = ("aborted", worker.reason(
                             _death(worker.process.exitcode, memory_limit)))
+                    else:
+                        if status == "aborted":
+                            # The compiler crashed and recovered: say why, start afresh.
+                            results[worker.task] = (status, worker.reason(value))
+                        else:
+                            if worker.stage == PREPARE and status == "ok":
+                                queues[FINISH].insert(0, (worker.task, value))
+                            else:
+                                results[worker.task] = (status, value)
+                            worker.task = None
+                            continue
                 elif time.monotonic() - worker.started >= timeout:
                     results[worker.task] = ("aborted", _timed_out(timeout))
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = _Worker(context, memory_limit)
+                pool[index] = _Worker(context, worker.stage, config, memory_limit)
     finally:
         for worker in pool:
             worker.stop()
@@ -321,9 +364,9 @@ class Supervisor:
     (the Sphinx extension checks each document it reads through it).  The
     worker is forked on first use, after every import and after the stubs
     are loaded, so a task costs two pipe messages; it is replaced only when
-    a task hangs past ``timeout`` or kills it.  A Supervisor belongs to the
-    process that made it: after a fork (Sphinx's ``-j`` readers) a process
-    gets its own through :func:`supervisor`."""
+    a task hangs past ``timeout``, kills it, or crashes the compiler.  A
+    Supervisor belongs to the process that made it: after a fork (Sphinx's
+    ``-j`` readers) a process gets its own through :func:`supervisor`."""
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
         self.timeout = timeout
@@ -333,9 +376,10 @@ class Supervisor:
         self.started = 0   # workers started, for the tests and the benchmark
 
     def run(self, function, argument):
-        """What ``function(argument)`` returns, computed in the worker, or
-        ("aborted", reason) when it hung or died.  With timeout 0, or where
-        no process can be made, it runs here, unsupervised."""
+        """What ``function(argument)`` returns -- a (status, value) pair --
+        computed in the worker, or ("aborted", reason) when it hung or died.
+        With timeout 0, or where no process can be made, it runs here,
+        unsupervised."""
         import time
         from multiprocessing.connection import wait
         if self.timeout <= 0:
@@ -343,7 +387,7 @@ class Supervisor:
         try:
             if self.worker is None or not self.worker.process.is_alive():
                 self._replace()
-            self.worker.conn.send((function, argument))
+            self.worker.conn.send((CALL, (function, argument)))
             start = time.monotonic()
             while True:
                 left = self.timeout - (time.monotonic() - start)
@@ -370,7 +414,7 @@ class Supervisor:
     def _replace(self) -> None:
         if self.worker is not None:
             self.worker.stop(kill=True)
-        self.worker = _Worker(_context(), self.memory_limit)
+        self.worker = _Worker(_context(), CALL, None, self.memory_limit)
         self.started += 1
 
     def close(self) -> None:
@@ -384,7 +428,7 @@ _SUPERVISORS: Dict[int, Supervisor] = {}
 
 def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Supervisor:
     """This process's Supervisor with these limits (one worker per process,
-    reused across documents and builds)."""
+    reused across documents)."""
     current = _SUPERVISORS.get(os.getpid())
     if current is not None and (current.timeout, current.memory_limit) != (timeout, memory_limit):
         current.close()
@@ -422,44 +466,92 @@ def _death(exitcode, memory_limit: int = 0) -> str:
 def _context():
     # fork: workers start with the modules already imported, and nothing
     # re-runs the program's __main__; spawn where there is no fork.
+    import multiprocessing   # here: a run the cache answers starts no process
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def check_one(task: Tuple[Source, Config]):
-    """("ok", findings), ("error", one line), ("aborted", reason) or
-    ("fatal", one line).  Runs in a worker process: returns plain data,
-    never raises."""
-    from .check import check_source
+    """("ok", findings), ("skipped", why the selection skipped it), ("error",
+    one line) or ("fatal", one line): both stages in this process.  Returns
+    plain data, never raises."""
+    from .check import check_document
     source, config = task
-    return guarded(source.path, lambda: check_source(source, config))
+
+    def run():
+        findings, document = check_document(source, config)
+        if document.decision is not None and not document.decision.check:
+            return "skipped", document.decision.reason
+        return "ok", findings
+    return _guarded(source.path, run)
 
 
-def check_extracted_one(task):
-    """For the Sphinx extension: (document, config, trace) -> ("ok",
-    (findings, traces)) or what :func:`guarded` says.  The document was
-    extracted from Sphinx's doctree in the builder's process; compiling and
-    the rules run here, in the worker, and its translation units die here."""
-    from .check import check_extracted
-    document, config, want_trace = task
+def prepare_one(task: Tuple[Source, Config]):
+    """The first stage in a worker: ("ok", the pickled Prepared),
+    ("skipped", why), or an error line."""
+    import pickle
+    from .check import prepare
+    source, config = task
 
-    def work():
+    def run():
+        prepared = prepare(source, config)
+        if prepared.skip:
+            return "skipped", prepared.document.decision.reason
+        return "ok", pickle.dumps(prepared, protocol=pickle.HIGHEST_PROTOCOL)
+    return _guarded(source.path, run)
+
+
+def finish_one(data: bytes):
+    """The second stage in a worker: ("ok", findings) or an error line.  The
+    supervisor hands the first stage's bytes over without unpickling them."""
+    import pickle
+    from .check import finish
+    prepared = pickle.loads(data)
+    return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared)[0]))
+
+
+def finish_prepared(task):
+    """For the Sphinx extension, in its worker: (Prepared, trace?) ->
+    ("ok", (findings, [(snippet, trace)])) or what :func:`_guarded` says.
+    The document was prepared from Sphinx's doctree in the builder's
+    process; compiling and the rules run here, and the translation units
+    die here."""
+    prepared, want_trace = task
+
+    def run():
+        from .check import finish
         try:
-            findings = check_extracted(document, config)
+            findings, document = finish(prepared)
             traces = []
             if want_trace:
                 from .trace import trace_document
                 traces = trace_document(document)
-            return findings, traces
+            return "ok", (findings, traces)
         finally:
-            document.compiled = []
-    return guarded(document.source.path, work)
+            prepared.document.compiled = []
+    return _guarded(prepared.document.source.path, run)
 
 
 def guarded(path: str, work):
-    """Run ``work()``: ("ok", result), or the reason it failed as plain data."""
+    """("ok", ``work()``), or why it failed, as plain data."""
+    return _guarded(path, lambda: ("ok", work()))
+
+
+def _warm(config: Config) -> None:
+    """What every FINISH task needs, loaded before the first one arrives.
+    Failures are left for that task to report."""
     try:
-        return "ok", work()
+        from . import check, compile, context, flow, rules  # noqa: F401
+        from .stubs import load_api
+        rules.load_all()
+        load_api(config.stub_dirs, config.kernel()).snippet_args()
+    except Exception:  # noqa: BLE001 - the first document reports it properly
+        pass
+
+
+def _guarded(path: str, run):
+    try:
+        return run()
     except CheckAborted as exc:
         return "aborted", str(exc)
     except MemoryError:

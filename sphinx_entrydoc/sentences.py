@@ -63,5 +63,7 @@ def words(text: str) -> Iterator[Tuple[int, str]]:
         token = match.group(0)
         if "_" in token or any(c.isdigit() for c in token):
             continue
-        for part in re.finditer(r"[A-Za-z]+(?:'[A-Za-z]+)?", token):
+        # Letters of any script: splitting at a non-ASCII letter would make
+        # "caf" of "café", which codespell "corrects" to "calf".
+        for part in re.finditer(r"[^\W\d_]+(?:'[^\W\d_]+)?", token):
             yield match.start() + part.start(), part.group(0)

@@ -18,13 +18,8 @@ import os
 import sys
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
+from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, STATE_KEYS, Config
 from .errors import InputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.9 and 3.10 only
-    import tomli as tomllib
 
 TABLE = "sphinx-entrydoc"
 FORMATS = ("text", "json", "sarif", "github")
@@ -51,6 +46,8 @@ class Settings:
     known_symbols: Tuple[str, ...] = ()
     filler_words: Tuple[str, ...] = DEFAULT_FILLER_WORDS
     vocabulary: Tuple[Tuple[str, str], ...] = ()
+    documents: Tuple[str, ...] = ("auto",)
+    kernel_version: str = ""
     source: str = ""  # the configuration file read, "" for none
 
     def limits(self) -> Dict[str, Any]:
@@ -61,7 +58,9 @@ class Settings:
         return Config(stub_dirs=self.stubs, profile=self.profile, select=self.select,
                       ignore=self.ignore, literal_language=self.literal_language,
                       vocabulary=self.vocabulary, known_symbols=self.known_symbols,
-                      filler_words=self.filler_words, srctree=self.srctree)
+                      filler_words=self.filler_words, srctree=self.srctree,
+                      documents=self.documents,
+                      kernel_version=self.kernel_version)
 
 
 # -- value checkers: (value, base directory) -> value, or ValueError(allowed) --
@@ -173,11 +172,36 @@ def _size(value, base):
     return size(value)
 
 
+def _kernel_version(value, base):
+    """X.Y or vX.Y within the modelled range; the range check words its own
+    line (one line, exit 2), as on the command line."""
+    from . import kversion
+    from .errors import InputError
+    allowed = f"\"X.Y\" or \"vX.Y\" from {kversion.supported_range()} (the modelled range)"
+    if not isinstance(value, str):
+        raise ValueError(allowed)
+    try:
+        version = kversion.parse(value)
+    except InputError:
+        raise ValueError(allowed) from None
+    return f"{version[0]}.{version[1]}"
+
+
 def _vocabulary(value, base):
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                               for k, v in value.items()):
         raise ValueError("a table of list words to state keys, e.g. {\"irq state\" = \"rcu\"}")
+    unknown = [v for v in value.values() if v not in STATE_KEYS]
+    if unknown:
+        raise ValueError(f"a table of list words to the state keys {', '.join(STATE_KEYS)} "
+                         f"({unknown[0]!r} is none of them)")
     return tuple(sorted(value.items()))
+
+
+def _documents(value, base):
+    """auto | all | opt-in, globs and !globs (selection.py)."""
+    from .selection import check_value
+    return check_value(value)
 
 
 # key in the file -> (Settings field, checker)
@@ -199,6 +223,8 @@ KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "known-symbols": ("known_symbols", _strings),
     "filler-words": ("filler_words", _strings),
     "vocabulary": ("vocabulary", _vocabulary),
+    "documents": ("documents", _documents),
+    "kernel-version": ("kernel_version", _kernel_version),
 }
 
 
@@ -214,7 +240,7 @@ def find_config(start: str) -> Optional[str]:
     directory = os.path.abspath(start)
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate) and TABLE in _load(candidate).get("tool", {}):
+        if os.path.isfile(candidate) and TABLE in _tool_table(candidate, _load(candidate)):
             return candidate
         parent = os.path.dirname(directory)
         if parent == directory:
@@ -223,6 +249,11 @@ def find_config(start: str) -> Optional[str]:
 
 
 def _load(path: str) -> dict:
+    # Imported here: most runs have no configuration file to read.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.9 and 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -230,13 +261,24 @@ def _load(path: str) -> dict:
         raise InputError(f"{path}: cannot read the configuration file: {exc.strerror or exc}")
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML: {exc}")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not valid UTF-8 at byte offset {exc.start} (TOML files are UTF-8)")
+
+
+def _tool_table(path: str, data: dict) -> dict:
+    """``[tool]`` of a pyproject.toml; it must be a table (``tool = 5`` is
+    not one, and would hide ours)."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise InputError(f"{path}: 'tool' must be a table ([tool.{TABLE}]), not {type(tool).__name__}")
+    return tool
 
 
 def read_config(path: str) -> Dict[str, Any]:
     """The checked settings of one configuration file, by Settings field."""
     data = _load(path)
     if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get(TABLE, {})
+        table = _tool_table(path, data).get(TABLE, {})
         where = f"{path}: [tool.{TABLE}]"
     else:
         table, where = data, path

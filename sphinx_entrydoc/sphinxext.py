@@ -12,11 +12,9 @@ error-severity findings ends with a non-zero exit status even without
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import functools
 import os
-import re
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -30,14 +28,14 @@ from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
 from .findings import ERROR, WARNING, Finding
-from .read import Source, decode
+from .read import Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
 logger = logging.getLogger(__name__)
 
 # Bump when what is kept on the environment changes shape: Sphinx then
 # re-reads every document instead of unpickling stale data.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 FAIL_ON = ("error", "warning", "never")
 WARNING_TYPE = "entrydoc"
@@ -56,7 +54,11 @@ CONFIG_VALUES = (
     ("entrydoc_known_symbols", [], "env", (list, tuple)),
     ("entrydoc_filler_words", list(DEFAULT_FILLER_WORDS), "env", (list, tuple)),
     ("entrydoc_srctree", "", "env", (str,)),
-    ("entrydoc_trace", True, "env", (bool,)),
+    ("entrydoc_kernel_version", "", "env", (str,)),
+    # Off by default: the published pages are for readers, the trace is for
+    # the document's author.  (bool, str): "-D entrydoc_trace=1" gives a
+    # string on some Sphinx versions; trace_enabled() reads both.
+    ("entrydoc_trace", False, "env", (bool, str)),
     ("entrydoc_timeout", 60, "env", (int, float)),
     ("entrydoc_memory_limit", "2G", "env", (str, int)),
 )
@@ -109,47 +111,7 @@ class EntrydocCodeBlock(CodeBlock):
 
 
 # -- which documents are checked ---------------------------------------------
-
-@dataclasses.dataclass(frozen=True)
-class Selection:
-    """The parsed ``entrydoc_documents``: a keyword or a list of keywords and
-    docname globs.  ``auto``: documents whose C snippets call a function the
-    stubs declare; ``all``: every document; ``opt-in``: only documents that
-    opt in; ``!GLOB``: never these.  Opting in (``entrydoc-code-block`` or
-    ``.. entrydoc::``) always selects a document unless a ``!GLOB`` or
-    ``:check: no`` excludes it."""
-
-    auto: bool
-    include: Tuple[str, ...]
-    exclude: Tuple[str, ...]
-
-    @classmethod
-    def parse(cls, value) -> "Selection":
-        items = [value] if isinstance(value, str) else list(value)
-        auto, include, exclude = False, [], []
-        for item in (str(i).strip() for i in items):
-            if item == "auto":
-                auto = True
-            elif item == "all":
-                include.append("*")
-            elif item == "opt-in" or not item:
-                continue
-            elif item.startswith("!"):
-                exclude.append(item[1:])
-            else:
-                include.append(item)
-        return cls(auto, tuple(include), tuple(exclude))
-
-    @staticmethod
-    def _matches(docname: str, patterns: Iterable[str]) -> bool:
-        return any(fnmatch.fnmatchcase(docname, p) for p in patterns)
-
-    def excludes(self, docname: str) -> bool:
-        return self._matches(docname, self.exclude)
-
-    def includes(self, docname: str) -> bool:
-        return self._matches(docname, self.include)
-
+# The selection itself is the core's (selection.py), shared with the CLI.
 
 def _document_options(doctree: nodes.document) -> Dict[str, str]:
     options: Dict[str, str] = {}
@@ -164,49 +126,16 @@ def _opts_in(doctree: nodes.document) -> bool:
     return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
 
 
-def _stub_call_pattern(stub_dirs: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
-    """A regex finding a call to any function the stubs declare (as they
-    are now: load_api notices edited headers)."""
-    return _call_pattern(tuple(sorted(_stub_function_names(stub_dirs))))
-
-
-@functools.lru_cache(maxsize=8)
-def _call_pattern(names: Tuple[str, ...]) -> Optional["re.Pattern[str]"]:
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\s*\(")
-
-
-def _stub_function_names(stub_dirs: Tuple[str, ...]) -> Set[str]:
+def _model(app):
+    """The selection's model of the stubs for the kernel version checked (as
+    they are now: load_api notices edited headers)."""
+    from .selection import model_for
     from .stubs import load_api
     try:
-        return set(load_api(stub_dirs).functions)
+        api = load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing:
-        return _names_in_headers(stub_dirs)
-
-
-_C_WORDS = {"if", "while", "for", "switch", "return", "sizeof", "defined", "__attribute__",
-            "annotate", "typeof", "__typeof__"}
-
-
-def _names_in_headers(stub_dirs: Tuple[str, ...]) -> Set[str]:
-    """Without libclang: every identifier followed by '(' in the stub
-    headers.  A superset of the declared functions, good enough to choose
-    documents; the checks that need libclang do not run anyway."""
-    from .stubs import BUILTIN_STUBS
-    names: Set[str] = set()
-    for directory in tuple(stub_dirs) + (BUILTIN_STUBS,):
-        for root, _dirs, files in os.walk(directory):
-            for name in files:
-                if name.endswith(".h"):
-                    with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
-                        names.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", handle.read()))
-    return {n for n in names if n not in _C_WORDS and not n.startswith(("ENTRYDOC", "__entrydoc"))}
-
-
-def _calls_stub_function(document, pattern) -> bool:
-    return any(pattern.search(s.text) for s in document.c_snippets)
+        api = None
+    return model_for(api, _stub_dirs(app))
 
 
 # -- settings ------------------------------------------------------------------
@@ -219,19 +148,34 @@ def _stub_dirs(app) -> Tuple[str, ...]:
 def _codes(value) -> Tuple[str, ...]:
     if isinstance(value, str):
         value = value.replace(",", " ").split()
-    return tuple(str(c).strip() for c in value if str(c).strip())
+    return tuple(str(c).strip().upper() for c in value if str(c).strip())
 
 
-def core_config(app, warn=None) -> Config:
-    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides).
-    ``warn``: how to say that ``$srctree`` is not a kernel tree (once, at
-    config-inited; the documents are then checked without it)."""
+def _documents(value) -> Tuple[str, ...]:
+    from .selection import check_value
+    try:
+        return check_value(value)
+    except ValueError as exc:
+        raise InputError(f"entrydoc_documents = {value!r}: allowed values are {exc}") from None
+
+
+def core_config(app) -> Config:
+    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
+    config, _problem = _core_config(app)
+    return config
+
+
+def _core_config(app, warn=None) -> Tuple[Config, Optional[str]]:
+    """The settings, and the one-line problem with the kernel version when
+    there is one: the build goes on, checked against the nearest modelled
+    version.  ``warn``: how to say that ``$srctree`` is not a kernel tree
+    (once, at config-inited; the documents are then checked without it)."""
     from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
     if srctree:
         srctree = os.path.join(app.confdir, srctree)
-    return resolve_srctree(Config(
+    core = resolve_srctree(Config(
         stub_dirs=_stub_dirs(app),
         profile=config.entrydoc_profile,
         select=_codes(config.entrydoc_select),
@@ -241,12 +185,52 @@ def core_config(app, warn=None) -> Config:
         known_symbols=tuple(config.entrydoc_known_symbols),
         filler_words=tuple(config.entrydoc_filler_words),
         srctree=srctree,
+        documents=_documents(config.entrydoc_documents),
         allow_missing_libclang=True,
     ), warn=warn)
+    return _with_kernel_version(core, str(config.entrydoc_kernel_version or ""))
+
+
+def _with_kernel_version(config: Config, given: str) -> Tuple[Config, Optional[str]]:
+    from . import kversion
+    problem = None
+    if given:
+        version, problem = kversion.lenient(given)
+    else:
+        found = kversion.from_makefile(config.srctree) if config.srctree else None
+        version = kversion.NEWEST
+        if found is not None:
+            version, problem = kversion.lenient(f"{found[0]}.{found[1]}")
+            if problem:
+                problem = f"{os.path.join(config.srctree, 'Makefile')}: {problem}"
+    return dataclasses.replace(config, kernel_version=f"{version[0]}.{version[1]}"), problem
+
+
+def kernel_name(app) -> str:
+    from .kversion import name
+    return name(core_config(app).kernel())
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def trace_enabled(value) -> bool:
+    """``entrydoc_trace`` as conf.py (a bool) or ``-D entrydoc_trace=1``
+    (the string '1' or '0', or true/false, yes/no, on/off) gives it."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"entrydoc_trace = {value!r}: allowed values are True, False, 1, 0")
 
 
 def _on_config_inited(app, config) -> None:
     """Refuse a bad setting before anything is read, with one clear message."""
+    trace_enabled(config.entrydoc_trace)
     if config.entrydoc_fail_on not in FAIL_ON:
         raise ConfigError(f"entrydoc_fail_on = {config.entrydoc_fail_on!r}: "
                           f"allowed values are {', '.join(FAIL_ON)}")
@@ -255,29 +239,48 @@ def _on_config_inited(app, config) -> None:
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
     limits(app)
     try:
-        core_config(app, warn=lambda message: logger.warning(f"entrydoc: {message}", type=WARNING_TYPE,
-                                                             subtype="srctree"))
+        core, problem = _core_config(app, warn=lambda message: logger.warning(
+            f"entrydoc: {message}", type=WARNING_TYPE, subtype="srctree"))
+        _check_codes(core.select, "entrydoc_select")
+        _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+    if problem:
+        logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
 
 
-def check_document(source: Source, config: Config, doctree, limits=None, want_trace: bool = True):
-    """The core function: (findings, [(snippet, trace)]).  Extraction runs
-    here, on Sphinx's doctree; compiling and the rules run in this
-    process's supervised worker (runner.Supervisor), so a snippet that
-    hangs or crashes libclang, or eats memory, costs its document an ED107
-    and the build goes on.  Imported when the first document is read: a
-    build with nothing to read never loads the compiler."""
+def _check_codes(patterns, option: str) -> None:
+    """A code that matches no rule would silently select nothing (ED1O1
+    for ED101): refused, as the CLI refuses it."""
+    from .rules import load_all
+    codes = load_all()
+    for pattern in patterns:
+        if not any(code.startswith(pattern) for code in codes):
+            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                             "codes such as ED101 or prefixes such as ED1")
+
+
+def check_document(source: Source, config: Config, doctree, docname: str, limits=None,
+                   want_trace: bool = False):
+    """(findings, [(snippet, trace)], decision).  The document is prepared
+    here, from Sphinx's doctree (docutils only); compiling and the rules run
+    in this process's supervised worker (runner.Supervisor), so a snippet
+    that hangs or crashes libclang, or eats memory, costs its document an
+    ED107 and the build goes on.  Imported when the first document is
+    read: a build with nothing to read never loads the compiler."""
     from . import runner
-    from .check import extract_document
-    document = extract_document(source, config, doctree)
+    from .check import prepare
+    prepared = prepare(source, config, doctree, docname)
+    decision = prepared.document.decision
+    if prepared.skip:
+        return [], [], decision
     timeout, memory_limit = limits or (runner.DEFAULT_TIMEOUT, runner.DEFAULT_MEMORY_LIMIT)
-    status, result = runner.supervisor(timeout, memory_limit).run(
-        runner.check_extracted_one, (document, config, want_trace))
+    status, result = runner.supervisor(timeout, memory_limit).run(runner.finish_prepared, (prepared, want_trace))
     if status == "ok":
-        return result
+        findings, traces = result
+        return findings, traces, decision
     if status == "aborted":
-        return [runner.aborted_finding(source.path, result)], []
+        return [runner.aborted_finding(source.path, result)], [], decision
     raise InputError(result)
 
 
@@ -304,7 +307,7 @@ def _load_compiler(app) -> None:
     that reads nothing never loads them."""
     from .stubs import load_api
     try:
-        load_api(_stub_dirs(app))
+        load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing as exc:
         logger.warning(f"{exc}; only the checks that need no compiler run",
                        type=WARNING_TYPE, subtype="libclang")
@@ -356,6 +359,12 @@ def _source(env, docname: str) -> Source:
         return decode(path, handle.read())
 
 
+def _on_source_read(app, docname: str, source: List[str]) -> None:
+    """docutils must see the lines the checks see (read.py): form feeds,
+    NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
+    source[0] = one_line_per_line(source[0])
+
+
 def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
@@ -370,39 +379,38 @@ def _on_doctree_read(app, doctree: nodes.document) -> None:
 
 
 def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
-    selection = Selection.parse(app.config.entrydoc_documents)
+    """The core decides (selection.decide, on the extracted document); what
+    is done here first only avoids reading the source for the documents
+    that cannot be selected: excluded, or in auto mode with no literal block
+    that names a modelled function (the text scan the CLI does on files)."""
+    from .selection import Selection, scan
+    selection = Selection.parse(_documents(app.config.entrydoc_documents))
     options = _document_options(doctree)
     if options.get("check") == "no" or selection.excludes(docname):
         return
-    if options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname):
-        _check(app, docname, doctree, _source(app.env, docname))
-        return
-    if not selection.auto:
-        return
-    pattern = _stub_call_pattern(_stub_dirs(app))
-    # Cheap test first: most documents have no block that calls a stub
-    # function at all, and need not be read from disk.
-    if pattern is None or not any(pattern.search(n.astext()) for n in doctree.findall(nodes.literal_block)):
-        return
-    source = _source(app.env, docname)
-    language = options.get("literal-language") or app.config.entrydoc_literal_language
-    from .extract import extract
-    if _calls_stub_function(extract(source, doctree, language), pattern):
-        _check(app, docname, doctree, source)
+    if not (options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname)):
+        if not selection.auto:
+            return
+        model = _model(app)
+        if not any(scan(n.astext(), model) for n in doctree.findall(nodes.literal_block)):
+            return
+    _check(app, docname, doctree, _source(app.env, docname))
 
 
 def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
-    findings, traces = check_document(source, core_config(app), doctree, limits(app),
-                                      app.config.entrydoc_trace)
+    findings, traces, decision = check_document(source, core_config(app), doctree, docname, limits(app),
+                                                trace_enabled(app.config.entrydoc_trace))
+    if decision is not None and not decision.check:
+        return
     _findings(app.env)[docname] = findings
     for finding in findings:
         report(docname, finding)
     # A checked document is re-read when the project's own stubs change.
     for header in _project_stub_headers(_stub_dirs(app)):
         app.env.note_dependency(header)
-    if app.config.entrydoc_trace:
+    if trace_enabled(app.config.entrydoc_trace):
         shown = [f for f in findings if not _suppressed(app, f)]
-        _add_traces(doctree, traces, shown, _source_name(app.env, docname))
+        _add_traces(doctree, traces, shown)
 
 
 @functools.lru_cache(maxsize=8)
@@ -419,16 +427,13 @@ def _suppressed(app, finding: Finding) -> bool:
     return logging.is_suppressed_warning(WARNING_TYPE, finding.code, app.config.suppress_warnings)
 
 
-def _source_name(env, docname: str) -> str:
-    return os.path.relpath(str(env.doc2path(docname)), str(env.srcdir)).replace(os.sep, "/")
-
-
 def report(docname: str, finding: Finding) -> None:
-    logger.warning(f"{finding.code} {finding.message}", type=WARNING_TYPE, subtype=finding.code,
+    from .report import one_line   # a message never breaks the build log's lines
+    logger.warning(f"{finding.code} {one_line(finding.message)}", type=WARNING_TYPE, subtype=finding.code,
                    location=(docname, finding.line))
 
 
-def _add_traces(doctree: nodes.document, traces, findings, source_name: str) -> None:
+def _add_traces(doctree: nodes.document, traces, findings) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
     literals = list(doctree.findall(nodes.literal_block))
@@ -439,7 +444,7 @@ def _add_traces(doctree: nodes.document, traces, findings, source_name: str) -> 
             continue
         literal = literals.pop(index)
         anchor = literal.parent if _is_caption_wrapper(literal.parent) else literal
-        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace, source_name))
+        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace))
 
 
 def _is_caption_wrapper(node) -> bool:
@@ -483,11 +488,12 @@ def failing(app) -> Dict[str, List[Finding]]:
     return result
 
 
-def summary_line(failed: Dict[str, List[Finding]]) -> str:
+def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
     errors = sum(1 for fs in failed.values() for f in fs if f.severity == ERROR)
     warnings = sum(1 for fs in failed.values() for f in fs if f.severity == WARNING)
     counts = f"{errors} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
-    return f"entrydoc: {counts} in {len(failed)} document(s)"
+    against = f" (checked against kernel {kernel})" if kernel else ""
+    return f"entrydoc: {counts} in {len(failed)} document(s){against}"
 
 
 def _on_build_finished(app, exception) -> None:
@@ -497,8 +503,11 @@ def _on_build_finished(app, exception) -> None:
         return
     failed = failing(app)
     if failed:
-        logger.error(summary_line(failed))
+        logger.error(summary_line(failed, kernel_name(app)))
         app.statuscode = 1
+    elif _findings(app.env):
+        logger.info(f"entrydoc: {len(_findings(app.env))} document(s) checked against kernel "
+                    f"{kernel_name(app)}, none fails the build")
 
 
 # -- registration ------------------------------------------------------------------
@@ -516,6 +525,7 @@ def setup(app):
     app.connect("env-before-read-docs", _on_env_before_read_docs)
     app.connect("env-purge-doc", _on_env_purge_doc)
     app.connect("env-merge-info", _on_env_merge_info)
+    app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _on_doctree_read)
     app.connect("env-updated", _on_env_updated)
     app.connect("doctree-resolved", _on_doctree_resolved)

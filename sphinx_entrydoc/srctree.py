@@ -65,7 +65,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from .config import default_cache_dir
 from .errors import InputError
-from .names import allowed_edits, osa_distance
+from .names import allowed_edits, osa_distance, slip
 
 INDEXED_DIRS = ("include", "kernel", "virt",
                 "arch/*/include", "arch/*/kernel", "arch/*/entry", "arch/*/kvm")
@@ -487,7 +487,7 @@ class _CloseNames:
             text = self.text_by_length.get(length)
             for candidate in _lines_with(finder, text) if text else ():
                 distance = osa_distance(name, candidate, budget)
-                if 0 < distance <= budget:
+                if 0 < distance <= budget and slip(name, candidate):
                     scored.append((distance, candidate))
         if not scored:
             return []

@@ -12,8 +12,9 @@ import hashlib
 import os
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import kversion
 from .clang import BASE_ARGS, cindex, index
-from .errors import InputError
+from .errors import InputError, LibclangMissing
 from .names import close_names
 
 BUILTIN_STUBS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs", "include")
@@ -56,9 +57,24 @@ class Hook:
 
 @dataclasses.dataclass(frozen=True)
 class Removed:
+    """A name the kernel removed in ``since`` by ``commit``; ``replacement``
+    is "" when the choice depends on the path (``note`` says which)."""
     name: str
     replacement: str
-    when: str
+    since: kversion.Version
+    commit: str
+    note: str = ""
+
+    @property
+    def when(self) -> str:
+        text = f"removed in {kversion.name(self.since)}"
+        if self.commit:
+            text += f" (commit {self.commit})"
+        return text + (f"; {self.note}" if self.note else "")
+
+    @property
+    def advice(self) -> str:
+        return f"use {self.replacement}()" if self.replacement else "see the note"
 
 
 @dataclasses.dataclass
@@ -69,29 +85,45 @@ class Api:
     removed: Dict[str, Removed]
     include_dirs: Tuple[str, ...]
     extra_headers: Tuple[str, ...]
-    fingerprint: str
+    fingerprint: str          # headers and kernel version
+    version: kversion.Version = kversion.NEWEST
+    # Every stub header (real paths inside the stub directories): all that
+    # the file-system sandbox lets clang see.
+    visible: Tuple[str, ...] = ()
+
+    @property
+    def kernel(self) -> str:
+        """The version the model was loaded for, as people write it (v6.18)."""
+        return kversion.name(self.version)
+
+    def _base_args(self) -> List[str]:
+        args = list(BASE_ARGS) + [kversion.define(self.version)]
+        for directory in self.include_dirs:
+            args += ["-I", directory]
+        return args
 
     @property
     def compile_args(self) -> List[str]:
-        args = list(BASE_ARGS)
-        for directory in self.include_dirs:
-            args += ["-I", directory]
+        args = self._base_args()
         args += ["-include", PRELUDE]
         for header in self.extra_headers:
             args += ["-include", header]
-        return args
+        return args + self.sandbox_args()
 
-    def snippet_args(self) -> List[str]:
+    def snippet_args(self, precompiled: bool = True) -> List[str]:
         """Arguments for compiling a snippet: the stubs precompiled once per
         process (halves the parse time of each snippet), or included as
         text when libclang cannot make the precompiled header."""
-        pch = _precompiled_prelude(self)
+        pch = _precompiled_prelude(self) if precompiled else None
         if pch is None:
             return self.compile_args
-        args = list(BASE_ARGS)
-        for directory in self.include_dirs:
-            args += ["-I", directory]
-        return args + ["-include-pch", pch]
+        return self._base_args() + ["-include-pch", pch] + self.sandbox_args()
+
+    def sandbox_args(self) -> List[str]:
+        """``-ivfsoverlay`` with a redirect-only overlay: clang sees the stub
+        headers (and the precompiled stubs) and no other file at all, so
+        whatever a snippet names, nothing else is opened or even looked up."""
+        return ["-ivfsoverlay", _overlay(self)]
 
     def known_names(self) -> Iterable[str]:
         yield from self.functions
@@ -118,11 +150,8 @@ def _precompiled_prelude(api: Api) -> Optional[str]:
         return _PCH_CACHE[api.fingerprint]
     path = None
     try:
-        from .config import default_cache_dir
-        ci = cindex()
-        stamp = hashlib.sha256(f"{api.fingerprint}\0{_library_stamp(ci)}".encode()).hexdigest()[:24]
-        directory = os.path.join(default_cache_dir(), "pch")
-        path = os.path.join(directory, f"stubs-{stamp}.pch")
+        path = _pch_path(api)
+        directory = os.path.dirname(path)
         if not os.path.isfile(path):
             os.makedirs(directory, exist_ok=True)
             _write_pch(api, directory, path)
@@ -132,10 +161,102 @@ def _precompiled_prelude(api: Api) -> Optional[str]:
     return path
 
 
-def _library_stamp(ci) -> str:
+@functools.lru_cache(maxsize=16)
+def _pch_path_for(fingerprint: str, cache_dir: str) -> str:
+    stamp = hashlib.sha256(f"{fingerprint}\0{_library_stamp(cindex())}".encode()).hexdigest()[:24]
+    return os.path.join(cache_dir, "pch", f"stubs-{stamp}.pch")
+
+
+def _pch_path(api: Api) -> str:
+    from .config import default_cache_dir
+    return _pch_path_for(api.fingerprint, os.path.realpath(default_cache_dir()))
+
+
+def _overlay(api: Api) -> str:
+    """The overlay file for ``api``: JSON (which is YAML) listing each
+    visible file, named by its contents so processes and runs share it; a
+    file found with other contents is never used."""
+    import json
+    files = list(api.visible)
+    try:
+        pch = _pch_path(api)
+        files += [pch, pch[: -len(".pch")] + ".h"]
+    except Exception:  # no libclang stamp: no precompiled stubs either
+        pass
+    content = json.dumps({
+        "version": 0, "case-sensitive": "true", "redirecting-with": "redirect-only",
+        "roots": [{"type": "file", "name": f, "external-contents": f} for f in files]},
+        indent=0).encode("utf-8")
+    return _content_file(content, "overlay", ".yaml")
+
+
+def _content_file(content: bytes, prefix: str, suffix: str) -> str:
+    import tempfile
+    from .config import default_cache_dir
+    name = f"{prefix}-{hashlib.sha256(content).hexdigest()[:24]}{suffix}"
+    known = _CONTENT_FILES.get(name)
+    if known:
+        return known
+    for directory in (os.path.join(default_cache_dir(), "vfs"), None):
+        try:
+            if directory is None:
+                handle, path = tempfile.mkstemp(prefix="sphinx-entrydoc-", suffix=suffix)
+                with os.fdopen(handle, "wb") as out:
+                    out.write(content)
+                _remove_at_exit(path)
+            else:
+                path = os.path.join(directory, name)
+                if not os.path.isfile(path):
+                    os.makedirs(directory, exist_ok=True)
+                    handle, temporary = tempfile.mkstemp(suffix=suffix, dir=directory)
+                    with os.fdopen(handle, "wb") as out:
+                        out.write(content)
+                    _link_once(temporary, path)
+                with open(path, "rb") as handle:
+                    if handle.read() != content:
+                        continue
+            _CONTENT_FILES[name] = path
+            return path
+        except OSError:
+            continue
+    raise InputError("cannot write the compiler's file-system overlay (no writable cache or temporary directory)")
+
+
+_CONTENT_FILES: Dict[str, str] = {}
+
+
+def _remove_at_exit(path: str) -> None:
+    import atexit
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+    atexit.register(remove)
+
+
+def _library_file() -> str:
+    try:
+        import clang.cindex as bindings
+        if not bindings.conf.loaded:
+            name = bindings.conf.get_filename()
+            if os.path.isabs(name) and os.path.isfile(name):
+                return name
+    except Exception:  # noqa: BLE001 - cindex() below says what is wrong
+        pass
+    return cindex().conf.lib._name
+
+
+def _library_stamp(ci=None) -> str:
     """The libclang build in use (a PCH only loads into the clang that made
-    it): the shared library's path, size and modification time."""
-    name = ci.conf.lib._name
+    it): the shared library's path, size and modification time.  Found
+    without loading the library when the bindings name its file (the
+    libclang wheel does), so a process that only reads the stub model
+    never loads it."""
+    name = _library_file()
     status = os.stat(name)
     return f"{os.path.realpath(name)}:{status.st_size}:{status.st_mtime_ns}"
 
@@ -191,41 +312,157 @@ _PCH_CACHE: Dict[str, Optional[str]] = {}
 
 
 def _stub_dirs(extra_dirs: Iterable[str]) -> Tuple[str, ...]:
+    """The stub directories as real paths: a directory given as a symbolic
+    link is followed, once, here; nothing inside may lead out of them."""
     dirs = []
     for directory in extra_dirs:
         if not os.path.isdir(directory):
             raise InputError(f"stub directory {directory!r} does not exist")
-        dirs.append(os.path.abspath(directory))
-    return tuple(dirs) + (BUILTIN_STUBS,)
+        dirs.append(os.path.realpath(directory))
+    return tuple(dirs) + (os.path.realpath(BUILTIN_STUBS),)
 
 
-def _fingerprint(dirs: Tuple[str, ...]) -> Tuple[str, Tuple[str, ...]]:
+def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
+    """(directory, header) for every ``.h`` under the stub directories, in a
+    stable order.  Symbolic links are followed only while they stay inside
+    the stub directories; one that leads out is refused (one clear error),
+    so a link in a ``--stubs`` directory can never show clang another file."""
+    from .ppscreen import inside
+    found: List[Tuple[str, str]] = []
+    for directory in dirs:
+        seen = set()
+        for root, subdirs, files in os.walk(directory, followlinks=True):
+            real_root = os.path.realpath(root)
+            if real_root in seen:   # a link cycle
+                subdirs[:] = []
+                continue
+            seen.add(real_root)
+            for name in list(subdirs) + files:
+                path = os.path.join(root, name)
+                if (name in subdirs or name.endswith(".h")) and os.path.islink(path):
+                    real = os.path.realpath(path)
+                    if not any(inside(real, d) for d in dirs):
+                        raise InputError(f"stub directory {directory!r}: {os.path.relpath(path, directory)} "
+                                         f"is a symbolic link out of the stub directories (to {real}); "
+                                         "refused, since a snippet could read it")
+            subdirs.sort()
+            found += [(directory, os.path.join(root, name)) for name in sorted(files) if name.endswith(".h")]
+    return found
+
+
+def _fingerprint(dirs: Tuple[str, ...]) -> Tuple[str, Tuple[str, ...], Tuple[str, ...]]:
     digest = hashlib.sha256()
     headers = []
-    for directory in dirs:
-        for root, subdirs, files in os.walk(directory):
-            subdirs.sort()
-            for name in sorted(files):
-                if name.endswith(".h"):
-                    path = os.path.join(root, name)
-                    digest.update(path.encode() + b"\0")
-                    with open(path, "rb") as handle:
-                        digest.update(handle.read())
-                    if directory != BUILTIN_STUBS and root == directory:
-                        headers.append(path)
-    return digest.hexdigest(), tuple(headers)
+    visible = []
+    builtin = os.path.realpath(BUILTIN_STUBS)
+    for directory, path in stub_headers(dirs):
+        digest.update(path.encode() + b"\0")
+        with open(path, "rb") as handle:
+            digest.update(handle.read())
+        visible.append(path)
+        if directory != builtin and os.path.dirname(path) == directory:
+            headers.append(path)
+    return digest.hexdigest(), tuple(headers), tuple(visible)
 
 
-def load_api(extra_dirs: Iterable[str] = ()) -> Api:
+def load_api(extra_dirs: Iterable[str] = (), version: Optional[kversion.Version] = None) -> Api:
+    """The API of kernel ``version`` (default: the newest modelled
+    mainline) as the stub headers in ``extra_dirs`` and the built-in ones
+    declare it."""
+    if version is None:
+        version = kversion.NEWEST
+    kversion.check(tuple(version))
     dirs = _stub_dirs(extra_dirs)
-    fingerprint, headers = _fingerprint(dirs)
-    return _load(dirs, headers, fingerprint)
+    fingerprint, headers, visible = _fingerprint(dirs)
+    return _load(dirs, headers, f"{fingerprint}:{version[0]}.{version[1]}", tuple(version), visible)
 
 
-@functools.lru_cache(maxsize=8)
-def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str) -> Api:
+@functools.lru_cache(maxsize=16)
+def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str,
+          version: kversion.Version, visible: Tuple[str, ...] = ()) -> Api:
+    api = Api({}, {}, {}, {}, dirs, headers, fingerprint, version, visible)
+    saved = _model_path(api)
+    if saved is not None and _read_model(api, saved):
+        return api
+    _parse_stubs(api)
+    if saved is not None:
+        _write_model(api, saved)
+    return api
+
+
+# -- the model kept on disk -----------------------------------------------------
+#
+# Reading the model means parsing every stub header with libclang and walking
+# its declarations in Python: about 30 ms, in every process that checks a
+# document (the main one, each worker, each Sphinx build).  The result is
+# plain data, so it is kept beside the precompiled stubs as JSON (never
+# pickle: a cache file must not be able to run code), under a name that
+# changes with the headers' contents, the libclang build and this module's
+# own source, and read back in about a millisecond.
+
+_MODEL_PARTS = (("functions", ApiFunction), ("hooks", Hook), ("removed", Removed))
+
+
+def _model_path(api: Api) -> Optional[str]:
+    try:
+        from .config import default_cache_dir
+        with open(os.path.abspath(__file__), "rb") as handle:
+            code = hashlib.sha256(handle.read()).hexdigest()
+        stamp = hashlib.sha256(f"{api.fingerprint}\0{_library_stamp()}\0{code}".encode())
+        return os.path.join(default_cache_dir(), "model", f"api-{stamp.hexdigest()[:24]}.json")
+    except LibclangMissing:
+        raise
+    except Exception:  # noqa: BLE001 - no cache directory: parse every time
+        return None
+
+
+def _tuples(value):
+    """JSON gives lists back; every sequence field of the model is a tuple."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _read_model(api: Api, path: str) -> bool:
+    import json
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        for name, kind in _MODEL_PARTS:
+            getattr(api, name).update({key: kind(**{f: _tuples(v) for f, v in fields.items()})
+                                       for key, fields in data[name].items()})
+        api.macros.update(data["macros"])
+        return True
+    except Exception:  # noqa: BLE001 - missing, unreadable or stale: parse the stubs again
+        for name in ("functions", "hooks", "removed", "macros"):
+            getattr(api, name).clear()
+        return False
+
+
+def _write_model(api: Api, path: str) -> None:
+    import json
+    import tempfile
+    data = {name: {key: dataclasses.asdict(value) for key, value in getattr(api, name).items()}
+            for name, _ in _MODEL_PARTS}
+    data["macros"] = api.macros
+    try:
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(suffix=".json", dir=directory)
+    except OSError:
+        return   # a cache that cannot be written just is not used
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+
+
+def _parse_stubs(api: Api) -> None:
     ci = cindex()
-    api = Api({}, {}, {}, {}, dirs, headers, fingerprint)
+    dirs = api.include_dirs
     tu = index().parse(STUB_MAIN, args=api.compile_args, unsaved_files=[(STUB_MAIN, "")],
                        options=ci.TranslationUnit.PARSE_DETAILED_PROCESSING_RECORD)
     errors = [d for d in tu.diagnostics if d.severity >= ci.Diagnostic.Error]
@@ -244,7 +481,6 @@ def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str) -> 
             _add_data(api, cursor, file)
         elif kind == ci.CursorKind.MACRO_DEFINITION:
             _add_macro(api, cursor)
-    return api
 
 
 def _relative(path: str, dirs: Tuple[str, ...]) -> str:
@@ -290,8 +526,12 @@ def _add_data(api: Api, cursor, file: str) -> None:
             api.hooks[fields["hook"]] = Hook(fields["hook"], int(fields.get("nargs", 0)),
                                              fields.get("file", file))
         elif "removed" in fields:
-            api.removed[fields["removed"]] = Removed(fields["removed"], fields.get("replacement", ""),
-                                                     fields.get("when", ""))
+            major, _, minor = fields.get("since", "").partition(".")
+            since = (int(major), int(minor))
+            if api.version >= since:   # relative to the version checked
+                api.removed[fields["removed"]] = Removed(
+                    fields["removed"], fields.get("replacement", ""), since,
+                    fields.get("commit", ""), fields.get("note", ""))
 
 
 def _add_macro(api: Api, cursor) -> None:

@@ -10,9 +10,12 @@ For each compiled C snippet the trace lists
 
 It is computed from what the checks already produced (``Compiled.calls`` and
 the flow events cached on each compiled snippet), so rendering it costs no
-second compilation.  All line numbers are lines of the ``.rst`` file.  The
-data is plain (picklable) so that Sphinx can keep it in its doctrees; the
-HTML rendering is at the bottom of this module.
+second compilation.  The data keeps lines of the ``.rst`` file (findings
+are counted by them); the HTML, written for the document's author, names
+each place by the code it quotes and its line within the block (1 is the
+block's first line), because a reader of the published page never sees the
+``.rst`` source.  The data is plain (picklable) so that Sphinx can keep it in
+its doctrees; the HTML rendering is at the bottom of this module.
 """
 from __future__ import annotations
 
@@ -51,6 +54,17 @@ class SnippetTrace:
     pairs: Tuple[PairSpan, ...]
     orders: Tuple[OrderedCall, ...]
     findings: int = 0            # findings reported on the snippet's lines
+    code: Tuple[Tuple[int, str], ...] = ()   # (file line, text) of every line of the block
+
+    def block_line(self, file_line: int) -> int:
+        """The 1-based line within the block of a line of the file."""
+        for index, (line, _text) in enumerate(self.code):
+            if line == file_line:
+                return index + 1
+        return file_line - self.first_line + 1
+
+    def text(self, file_line: int) -> str:
+        return next((t.strip() for l, t in self.code if l == file_line), "")
 
     @property
     def empty(self) -> bool:
@@ -83,7 +97,8 @@ def trace_snippet(compiled) -> SnippetTrace:
         noinstr_functions=tuple(f.spelling for f in noinstr),
         noinstr_lines=_ranges(sorted(lines), _blank_lines(snippet)),
         pairs=tuple(_pairs(snippet, calls)),
-        orders=tuple(_orders(snippet, calls)))
+        orders=tuple(_orders(snippet, calls)),
+        code=tuple((l.line, l.text) for l in snippet.lines))
 
 
 def _is_noinstr(function) -> bool:
@@ -212,16 +227,26 @@ class entrydoc_trace(nodes.General, nodes.Element):
     the others drop it (see sphinxext)."""
 
 
-def trace_node(trace: SnippetTrace, source_name: str) -> entrydoc_trace:
-    return entrydoc_trace(trace=trace, source_name=source_name)
+def trace_node(trace: SnippetTrace) -> entrydoc_trace:
+    return entrydoc_trace(trace=trace)
 
 
 def _code(name: str) -> str:
     return f"<code>{html.escape(name)}()</code>"
 
 
-def _line_list(ranges: Iterable[Tuple[int, int]]) -> str:
-    parts = [f"{a}" if a == b else f"{a}&ndash;{b}" for a, b in ranges]
+def _quote(text: str, limit: int = 48) -> str:
+    """A line of the block as the reader sees it, shortened to fit."""
+    if len(text) > limit:
+        text = text[:limit - 1].rstrip() + "\u2026"
+    return f"<code>{html.escape(text)}</code>"
+
+
+def _line_list(trace: SnippetTrace, ranges: Iterable[Tuple[int, int]]) -> str:
+    parts = []
+    for a, b in ranges:
+        first, last = trace.block_line(a), trace.block_line(b)
+        parts.append(f"{first}" if a == b else f"{first}–{last}")
     return ", ".join(parts)
 
 
@@ -232,7 +257,7 @@ def _plural(count: int, word: str) -> str:
 def _summary(trace: SnippetTrace) -> str:
     parts = []
     if trace.noinstr_lines:
-        parts.append("noinstr lines " + _line_list(trace.noinstr_lines))
+        parts.append("noinstr lines " + _line_list(trace, trace.noinstr_lines))
     if trace.pairs:
         parts.append(_plural(len(trace.pairs), "pair"))
     if trace.orders:
@@ -243,50 +268,62 @@ def _summary(trace: SnippetTrace) -> str:
                else f"checked, {_plural(trace.findings, 'finding')}")
     css = "entrydoc-ok" if not trace.findings else "entrydoc-bad"
     return (f'<summary>State trace <span class="entrydoc-verdict {css}">{verdict}</span>'
-            f'<span class="entrydoc-counts"> &middot; {html.escape(" · ").join(parts)}</span></summary>')
+            f'<span class="entrydoc-counts"> · {html.escape(" · ").join(parts)}</span></summary>')
 
 
-def _pair_item(span: PairSpan) -> str:
-    opened = (f"{_code(span.opener)} line {span.open_line}" if span.opener
+def _call_at(trace: SnippetTrace, name: str, file_line: int) -> str:
+    return f"{_code(name)} (line {trace.block_line(file_line)})"
+
+
+def _pair_item(trace: SnippetTrace, span: PairSpan) -> str:
+    opened = (_call_at(trace, span.opener, span.open_line) if span.opener
               else "<em>nothing opened before</em>")
     if span.close_lines:
-        lines = ", ".join(str(l) for l in span.close_lines)
-        closed = f"{_code(span.closer)} line{'s' if len(span.close_lines) > 1 else ''} {lines}"
+        lines = ", ".join(str(trace.block_line(l)) for l in span.close_lines)
+        closed = f"{_code(span.closer)} (line{'s' if len(span.close_lines) > 1 else ''} {lines})"
     else:
         closed = "<em>not closed</em>"
     return (f'<li><span class="entrydoc-pair">{html.escape(span.pair)}</span> '
-            f"{opened} &rarr; {closed}</li>")
+            f"{opened} → {closed}</li>")
 
 
-def _order_item(call: OrderedCall) -> str:
-    states = " &rarr; ".join(html.escape(s) for s in call.states)
-    return f"<li>line {call.line} {_code(call.name)}: {states}</li>"
+def _order_item(trace: SnippetTrace, call: OrderedCall) -> str:
+    states = " → ".join(html.escape(s) for s in call.states)
+    return f"<li>{_call_at(trace, call.name, call.line)}: {states}</li>"
+
+
+def _range_item(trace: SnippetTrace, first: int, last: int) -> str:
+    if first == last:
+        return f"<li>line {trace.block_line(first)}: {_quote(trace.text(first))}</li>"
+    return (f"<li>lines {trace.block_line(first)}–{trace.block_line(last)}: "
+            f"{_quote(trace.text(first))} … {_quote(trace.text(last))}</li>")
 
 
 def _noinstr_cell(trace: SnippetTrace) -> str:
     if not trace.noinstr_lines:
         return "none"
     names = ", ".join(_code(n) for n in trace.noinstr_functions)
-    return (f"lines {_line_list(trace.noinstr_lines)} <span class=\"entrydoc-note\">"
+    ranges = "".join(_range_item(trace, a, b) for a, b in trace.noinstr_lines)
+    return (f"<ul>{ranges}</ul><span class=\"entrydoc-note\">"
             f"({names} {'is' if len(trace.noinstr_functions) == 1 else 'are'} noinstr; "
             "instrumentable calls only between instrumentation_begin() and "
             "instrumentation_end())</span>")
 
 
-def render_html(trace: SnippetTrace, source_name: str) -> str:
+def render_html(trace: SnippetTrace) -> str:
     rows = [("Not instrumentable", _noinstr_cell(trace))]
     if trace.pairs:
-        rows.append(("Pairs", "<ul>" + "".join(_pair_item(s) for s in trace.pairs) + "</ul>"))
+        rows.append(("Pairs", "<ul>" + "".join(_pair_item(trace, s) for s in trace.pairs) + "</ul>"))
     if trace.orders:
         rows.append(("Declared state order",
-                     "<ul>" + "".join(_order_item(c) for c in trace.orders) + "</ul>"))
+                     "<ul>" + "".join(_order_item(trace, c) for c in trace.orders) + "</ul>"))
     table = "".join(f'<tr><th scope="row">{name}</th><td>{cell}</td></tr>' for name, cell in rows)
     return (f'<details class="entrydoc-trace">{_summary(trace)}'
             f'<table class="entrydoc-trace-table">{table}</table>'
-            f'<p class="entrydoc-source">Line numbers are lines of '
-            f'<code>{html.escape(source_name)}</code>.</p></details>\n')
+            f'<p class="entrydoc-source">Line numbers count the lines of the code block above, '
+            f'from 1.</p></details>\n')
 
 
 def visit_trace_html(translator, node: entrydoc_trace) -> None:
-    translator.body.append(render_html(node["trace"], node["source_name"]))
+    translator.body.append(render_html(node["trace"]))
     raise nodes.SkipNode

@@ -28,7 +28,10 @@ def srctree_cache_outside_home(tmp_path_factory):
 
 
 def lint(text, path="doc.rst", **settings):
-    """Findings of a document given as text."""
+    """Findings of a document given as text.  Rule tests check every
+    document (documents = all) unless they say otherwise: which documents
+    are selected is tests/test_selection.py's subject."""
+    settings.setdefault("documents", ("all",))
     return check_source(Source(path, text), Config(**settings))
 
 

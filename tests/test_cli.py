@@ -29,7 +29,11 @@ BAD = """Title
 		irqentry_nmi_exti(regs, state);
 	}
 """
-STYLE_ONLY = "Title\n=====\n\nThe handler obviously runs first.\n"
+# Opts in: the default selection checks it (and caches its result), while
+# GOOD, with no entry code, is skipped.
+GOOD_ENTRY = GOOD + "\n.. entrydoc::\n"
+# Opts in (no C to select it by): checked by the default selection.
+STYLE_ONLY = "Title\n=====\n\nThe handler obviously runs first.\n\n.. entrydoc::\n"
 
 
 @pytest.fixture
@@ -71,7 +75,8 @@ def test_directories_are_walked_for_rst_files_with_excludes(run, tmp_path):
     status, out, err = run("lint", "docs", "--exclude", "skipped")
     assert status == 1
     assert [c[0] for c in codes(out)] == ["docs/a/bad.rst"]
-    assert "2 document(s) checked" in err
+    # good.rst calls no entry function: the default selection (auto) skips it.
+    assert "1 document(s) checked" in err and ", 1 skipped" in err
 
 
 def test_exclude_with_a_slash_matches_the_path(run, tmp_path):
@@ -246,7 +251,8 @@ def test_text_has_the_suggestion_and_a_summary_on_stderr(run, tmp_path):
     status, out, err = run("lint", "d.rst")
     assert out == ("d.rst:9:3: ED101 call to undeclared function irqentry_nmi_exti(); "
                    "did you mean irqentry_nmi_exit()?\n    suggestion: irqentry_nmi_exit()\n")
-    assert err == "1 error(s) in 1 document(s), 0 warning(s), 0 style finding(s); 1 document(s) checked\n"
+    assert err == ("1 error(s) in 1 document(s), 0 warning(s), 0 style finding(s); 1 document(s) checked "
+                   "against kernel v7.3\n")
 
 
 @pytest.mark.parametrize("fmt, name", [("json", "draft.json"), ("github", "draft.github")])
@@ -268,7 +274,8 @@ def test_json_has_findings_and_summary(capsys, monkeypatch):
     cli.main(["lint", "--isolated", "--no-cache", "--profile", "review", "--format", "json", "draft.rst"])
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"findings", "summary"}
-    assert data["summary"] == {"documents": 1, "errors": 3, "warnings": 1, "style": 2, "input_errors": 0}
+    assert data["summary"] == {"documents": 1, "errors": 3, "warnings": 1, "style": 2, "input_errors": 0,
+                               "kernel_version": "v7.3"}
     fixes = [f["fix"] for f in data["findings"] if "fix" in f]
     assert {"line": 15, "column": 4, "old": "irqentry_nmi_exti", "new": "irqentry_nmi_exit",
             "description": "rename irqentry_nmi_exti() to irqentry_nmi_exit()"} in fixes
@@ -336,7 +343,7 @@ def stats(err):
 
 def test_second_run_is_served_from_the_cache(run, tmp_path):
     for n in range(3):
-        write(tmp_path, f"docs/d{n}.rst", BAD if n == 1 else GOOD)
+        write(tmp_path, f"docs/d{n}.rst", BAD if n == 1 else GOOD_ENTRY)
     first = run("lint", "--stats", "docs")
     second = run("lint", "--stats", "docs")
     assert stats(first[2])[:2] == (0, 3)
@@ -346,7 +353,7 @@ def test_second_run_is_served_from_the_cache(run, tmp_path):
 
 
 def test_cache_key_follows_document_configuration_and_stubs(run, tmp_path):
-    write(tmp_path, "a.rst", GOOD)
+    write(tmp_path, "a.rst", GOOD_ENTRY)
     write(tmp_path, "b.rst", BAD)
     write(tmp_path, "stubs/extra.h", "void extra_hook(void);\n")
     run("lint", "a.rst", "b.rst")
@@ -359,7 +366,7 @@ def test_cache_key_follows_document_configuration_and_stubs(run, tmp_path):
 
 
 def test_a_source_tree_is_part_of_the_cache_key(run, tmp_path):
-    write(tmp_path, "a.rst", GOOD)
+    write(tmp_path, "a.rst", GOOD_ENTRY)
     write(tmp_path, "linux/kernel/entry/common.c", "void irqentry_enter(void) {}\n")
     first = run("lint", "--stats", "--srctree", "linux", "a.rst")[2]
     if "cache: off" in first:

@@ -79,11 +79,11 @@ def test_fix_changes_only_the_fixed_spans(run, tmp_path):
 def test_fix_keeps_encoding_and_byte_order_mark(run, tmp_path):
     text = ".. -*- coding: latin-1 -*-\n\nCaf\u00e9 notes\n==========\n\nirqentry_nmi_entre() saves it.  \n"
     path = draft(tmp_path, text.encode("latin-1"))
-    run("lint", "--fix", "draft.rst")
+    run("lint", "--documents", "all", "--fix", "draft.rst")
     assert path.read_bytes() == text.replace("entre", "enter").replace("it.  ", "it.").encode("latin-1")
     bom = "\ufeffT\n=\n\nirqentry_nmi_entre() saves it.\n"
     path = draft(tmp_path, bom.encode("utf-8"))
-    run("lint", "--fix", "draft.rst")
+    run("lint", "--documents", "all", "--fix", "draft.rst")
     assert path.read_bytes() == bom.replace("entre", "enter").encode("utf-8")
 
 
@@ -179,3 +179,117 @@ def test_trailing_whitespace_is_a_finding_with_a_fix():
     (finding,) = lint("Title\n=====\n\nText. \t\n")
     assert (finding.line, finding.column, finding.code, finding.severity) == (4, 6, "ED002", "style")
     assert (finding.fix.old, finding.fix.new) == (" \t", "")
+
+
+# -- a rename is applied only where it is certain ------------------------------------
+
+# Real kernel names, one edit or two from a name the stubs declare, that
+# mean something else: renaming them reverses what the sentence says.
+NOT_TYPOS = """\
+Tracing callbacks
+=================
+
+Call unregister_ftrace_function() before the module goes away, and
+reinit_completion() before waiting again.  call_srcu() is for sleepable
+readers.  lockdep_unpin_lock() undoes lockdep_pin_lock(), and
+page_pool_get_dma_addr() reads what page_pool_set_dma_addr() stored.
+Entry code calls instrumentation_being() by mistake, and irqentry_nmi_exti() too.
+"""
+NAMES_OF_THE_DOCUMENT = {
+    "register_ftrace_function": "unregister_ftrace_function",
+    "init_completion": "reinit_completion",
+    "call_rcu": "call_srcu",
+    "lockdep_pin_lock": "lockdep_unpin_lock",
+    "page_pool_set_dma_addr": "page_pool_get_dma_addr",
+    "instrumentation_begin": "instrumentation_being",
+    "irqentry_nmi_exit": "irqentry_nmi_exti",
+}
+
+
+def renames_of(path, known_names):
+    """A typo finding with a fix for every close pair, as a too eager
+    'did you mean' would make them, whatever the checks say today."""
+    from sphinx_entrydoc.findings import Finding, Fix
+    text = path.read_text()
+    findings = []
+    for new, old in NAMES_OF_THE_DOCUMENT.items():
+        for number, line in enumerate(text.splitlines(), 1):
+            column = line.find(old + "(") + 1
+            if column:
+                findings.append(Finding(str(path), number, column, "ED501", "unknown-name", "error",
+                                        f"{old}() is not a known function; did you mean {new}()?",
+                                        fix=Fix(number, column, old, new, f"rename {old}() to {new}()")))
+    return findings
+
+
+def test_a_rename_that_would_change_the_meaning_is_not_applied(tmp_path):
+    from sphinx_entrydoc.stubs import load_api
+    path = draft(tmp_path, NOT_TYPOS.encode("utf-8"))
+    model = set(load_api().known_names()) | set(NAMES_OF_THE_DOCUMENT)
+    plan = fix.plan(read_source(str(path)), renames_of(path, model), fix.KnownNames(model))
+    assert [(a.fix.old, a.fix.new) for a in plan.applied] == [("irqentry_nmi_exti", "irqentry_nmi_exit")]
+    assert sorted(reason for _, reason in plan.skipped) == [
+        "renaming call_srcu() to call_rcu() is not certain: 'srcu' and 'rcu' differ by an affix ('s'), "
+        "not by a typo",
+        "renaming instrumentation_being() to instrumentation_begin() is not certain: 'being' is a word "
+        "of its own, not a misspelling of 'begin'",
+        "renaming lockdep_unpin_lock() to lockdep_pin_lock() is not certain: 'unpin' is a word of its "
+        "own, not a misspelling of 'pin'",
+        "renaming page_pool_get_dma_addr() to page_pool_set_dma_addr() is not certain: 'get' is a word "
+        "of its own, not a misspelling of 'set'",
+        "renaming reinit_completion() to init_completion() is not certain: 'reinit' and 'init' differ "
+        "by an affix ('re'), not by a typo",
+        "renaming unregister_ftrace_function() to register_ftrace_function() is not certain: "
+        "'unregister' and 'register' differ by an affix ('un'), not by a typo",
+    ]
+
+
+class FakeTree:
+    """A source tree that defines the given names."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def defines(self, name):
+        return name in self.names
+
+    def close_names(self, name):
+        from sphinx_entrydoc.names import close_names
+        return close_names(name, self.names)
+
+
+@pytest.mark.parametrize("old, new, tree, doubt", [
+    # The tree defines the name: it is no typo, whatever it looks like.
+    ("irqentry_nmi_exti", "irqentry_nmi_exit", {"irqentry_nmi_exti"}, "irqentry_nmi_exti() is a known name"),
+    # Another name of the tree is as close: which one was meant is a guess.
+    ("irqentry_nmi_exti", "irqentry_nmi_exit", {"irqentry_nmi_exta"},
+     "irqentry_nmi_exta() is as close to irqentry_nmi_exti() as irqentry_nmi_exit()"),
+    # A closer name of the tree: the suggestion is not even the best one.
+    ("irqentry_nmi_extt", "irqentry_nmi_exit", {"irqentry_nmi_ext"},
+     "irqentry_nmi_ext() is as close to irqentry_nmi_extt() as irqentry_nmi_exit()"),
+    ("irqentry_nmiexit", "irqentry_nmi_exit", set(), ""),          # an underscore slipped out
+    ("irqentyr_exit", "irqentry_exit", set(), ""),                   # two letters swapped
+    ("irqenttry_exit", "irqentry_exit", set(), ""),                  # a letter doubled
+    ("irqentry_exi", "irqentry_exit", set(), ""),                    # the last letter dropped
+    ("irqentry_exit_a", "irqentry_exit", set(), "irqentry_exit_a() and irqentry_exit() are made "
+                                                "of different words"),
+    ("irqentry_enter_from", "irqentry_exit", set(), "irqentry_exit() is not a typo away from "
+                                                    "irqentry_enter_from()"),
+])
+def test_rename_certainty(old, new, tree, doubt):
+    known = fix.KnownNames({"irqentry_nmi_exit", "irqentry_exit", "irqentry_nmi_enter"}, FakeTree(tree))
+    assert fix.rename_doubt(old, new, known) == doubt
+
+
+def test_fix_prints_every_name_it_changed(run, tmp_path):
+    draft(tmp_path)
+    status, out, err = run("lint", "--fix", "--no-cache", "draft.rst")
+    renamed = sorted(l for l in err.splitlines() if l.startswith("renamed "))
+    assert renamed == ["renamed irqentry_nmi_entre() -> irqentry_nmi_enter()",
+                       "renamed irqentry_nmi_exti() -> irqentry_nmi_exit()"]
+
+
+def test_diff_says_which_names_it_would_change(run, tmp_path):
+    draft(tmp_path)
+    status, out, err = run("lint", "--diff", "draft.rst")
+    assert "would rename irqentry_nmi_exti() -> irqentry_nmi_exit()" in err.splitlines()

@@ -173,7 +173,7 @@ def test_seeded_defects_at_new_file_lines_and_nothing_on_context(run):
            "kernel/entry/common.c in a documentation patch; drop this hunk" in out
     assert INDEX not in out
     assert status == 1
-    assert err.endswith("; 1 patch(es) checked\n")
+    assert err.endswith("; 1 patch(es) checked against kernel v7.3\n")
 
 
 def test_the_same_with_the_pre_image_in_the_working_tree(run, tmp_path):
@@ -316,7 +316,7 @@ def test_email_quotes_the_offending_lines_then_the_finding(run):
     assert ("> --- a/kernel/entry/common.c\n> +++ b/kernel/entry/common.c\n> @@ -1,5 +1,4 @@\n"
             ">  // SPDX-License-Identifier: GPL-2.0\n> -\n>  #include <linux/context_tracking.h>\n") in out
     assert out.endswith("-- \nsphinx-entrydoc 0.1.0: 4 error(s) in 1 file(s), 1 warning(s), "
-                        "4 style finding(s); 1 patch(es) checked\n")
+                        "4 style finding(s); 1 patch(es) checked against kernel v7.3\n")
     quoted = [l for l in out.splitlines() if l.startswith(">")]
     assert all(l.startswith(("> +", "> -", ">  ", "> @@", "> ---", "> +++")) or l == ">" for l in quoted)
 

@@ -17,7 +17,7 @@ SNIPPET = ("Snippet\n=======\n\n.. code-block:: c\n\n\tnoinstr void f(struct pt_
 
 def lint(*args, cwd, env=None):
     env = dict(os.environ, **(env or {}), PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", "sphinx_entrydoc", "lint", "--no-cache", *args],
+    return subprocess.run([sys.executable, "-m", "sphinx_entrydoc", "lint", "--no-cache", "--documents", "all", *args],
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
@@ -143,7 +143,7 @@ def test_unreadable_file_even_as_root(tree, monkeypatch, capsys):
 
     monkeypatch.setattr(builtins, "open", guarded)
     monkeypatch.chdir(tree)
-    status = main(["lint", "--no-cache", "--timeout", "0", "."])
+    status = main(["lint", "--no-cache", "--documents", "all", "--timeout", "0", "."])
     out, err = capsys.readouterr()
     assert status == 2
     assert [l for l in err.splitlines() if "secret.rst" in l] == \

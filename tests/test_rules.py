@@ -257,12 +257,42 @@ def test_role_and_inline_literal_and_brace_forms_are_checked():
     assert [code for _, _, code in found(doc)] == ["ED501", "ED501", "ED501"]
 
 
+def test_unknown_names_are_warnings_only_in_entry_style_documents():
+    # A document that neither opts in nor calls an entry function names the
+    # whole kernel; the model knows a sliver of it.
+    doc = "T\n=\n\nReaders call rcu_read_lock() and kfree_rcu() here.\n"
+    assert found(doc) == []
+    assert [c for _, _, c in found(doc + "\n.. entrydoc::\n")] == ["ED502", "ED502"]
+
+
+@pytest.mark.parametrize("name,known", [
+    ("call_srcu", "call_rcu"),
+    ("unregister_ftrace_function", "register_ftrace_function"),
+    ("lockdep_unpin_lock", "lockdep_pin_lock"),
+    ("page_pool_get_dma_addr", "page_pool_get_dma_dir"),
+    ("synchronize_srcu", "synchronize_rcu"),
+    ("__irqentry_exit", "irqentry_exit"),
+    ("pin_user_pages", "pin_user_page"),
+])
+def test_a_different_word_is_not_a_typo_even_next_to_a_modelled_name(name, known):
+    # Even when the close name is modelled (here: a configured known symbol),
+    # an edit kernel naming makes on purpose is no evidence of a typo.
+    doc = f"T\n=\n\nFirst {known}(), then {name}().\n\n.. entrydoc::\n"
+    assert [c for _, _, c in found(doc, known_symbols=(known,))] == ["ED502"]
+
+
+@pytest.mark.parametrize("name", ["irqenttry_nmi_exit", "irqentyr_exit", "irqentry_nmi_exti"])
+def test_slips_of_the_keyboard_stay_typos(name):
+    doc = f"T\n=\n\nThen {name}() runs.\n"
+    assert [c for _, _, c in found(doc)] == ["ED501"]
+
+
 def test_text_that_says_a_function_does_not_exist():
     assert "There is no combined irqentry_enter_nmi_safe() helper." in CORRECT
 
 
 def test_known_symbols_from_configuration():
-    doc = "T\n=\n\nOur arch_fancy_entry_hook() is special.\n"
+    doc = "T\n=\n\nOur arch_fancy_entry_hook() is special.\n\n.. entrydoc::\n"
     assert found(doc) == [(4, 5, "ED502")]
     assert found(doc, known_symbols=("arch_fancy_entry_hook",)) == []
 

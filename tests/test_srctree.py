@@ -130,7 +130,8 @@ def tree(tmp_path):
 
 
 def doc(text):
-    return "Title\n=====\n\n" + textwrap.dedent(text).strip("\n") + "\n"
+    """An entry-style document (it opts in), so unknown names in its prose are warnings."""
+    return "Title\n=====\n\n" + textwrap.dedent(text).strip("\n") + "\n\n.. entrydoc::\n"
 
 
 # --- the scan ---------------------------------------------------------------
@@ -326,7 +327,7 @@ def test_banded_distance_agrees_with_the_full_one():
 
 def test_srctree_environment_variable_is_the_fallback(tree):
     assert config.resolve_srctree(Config(), {"srctree": tree}).srctree == tree
-    assert config.resolve_srctree(Config(srctree="/configured"), {"srctree": tree}).srctree == "/configured"
+    assert config.resolve_srctree(Config(srctree=tree), {"srctree": "/elsewhere"}).srctree == tree
     assert config.resolve_srctree(Config(), {}).srctree == ""
 
 
@@ -339,7 +340,7 @@ def test_a_relative_srctree_from_the_environment_is_made_absolute(tree, monkeypa
 def test_the_environment_variable_feeds_a_whole_check(tree, monkeypatch):
     monkeypatch.setenv("srctree", tree)
     text = doc("Call syscall_exit_to_user_mode() on the way out.")
-    resolved = config.resolve_srctree(Config())
+    resolved = config.resolve_srctree(Config(documents=("all",)))
     from sphinx_entrydoc.check import check_source
     from sphinx_entrydoc.read import Source
     assert [f.code for f in check_source(Source("doc.rst", text), resolved)] == ["ED801"]
@@ -424,14 +425,14 @@ def test_a_tree_function_is_not_a_typo_of_a_stub_one(tree, tmp_path):
 
         	noinstr void handler(struct pt_regs *regs)
         	{
-        		irqentry_exits(regs);
+        		irqentry_eixt(regs);
         	}
         """)
     def unknown_functions(**settings):
         return [c for _, _, c in found(text, **settings) if c == "ED101"]
 
     assert unknown_functions() == ["ED101"]
-    with_tree = write_tree(tmp_path / "other", {**TREE, "kernel/entry/extra.c": "void irqentry_exits(struct pt_regs *regs);\n"})
+    with_tree = write_tree(tmp_path / "other", {**TREE, "kernel/entry/extra.c": "void irqentry_eixt(struct pt_regs *regs);\n"})
     assert unknown_functions(srctree=str(with_tree)) == []
 
 

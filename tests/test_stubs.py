@@ -58,7 +58,8 @@ def test_precompiled_stubs_are_shared_and_a_stale_one_is_replaced(tmp_path, monk
     monkeypatch.setenv("SPHINX_ENTRYDOC_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(stubs, "_PCH_CACHE", {})
     api = load_api()
-    pch = api.snippet_args()[-1]
+    args = api.snippet_args()
+    pch = args[args.index("-include-pch") + 1]
     assert pch.startswith(str(tmp_path)) and os.path.isfile(pch)
     doc = snippet_doc("""
         noinstr void f(struct pt_regs *regs)
@@ -76,3 +77,21 @@ def test_precompiled_stubs_are_shared_and_a_stale_one_is_replaced(tmp_path, monk
         handle.write("\n")
     assert [c for _, _, c in found(doc)] == ["ED102"]
     assert not os.path.exists(pch)
+
+
+def test_the_model_kept_on_disk_is_the_model_parsed(tmp_path, monkeypatch):
+    """The model read back from the cache directory equals the one parsed
+    from the headers; a damaged file is parsed again, never trusted."""
+    import glob
+    from sphinx_entrydoc import stubs
+    monkeypatch.setenv("SPHINX_ENTRYDOC_CACHE_DIR", str(tmp_path))
+    stubs._load.cache_clear()
+    parsed = load_api()
+    [saved] = glob.glob(str(tmp_path / "model" / "api-*.json"))
+    stubs._load.cache_clear()
+    assert load_api() == parsed
+    with open(saved, "w") as handle:
+        handle.write('{"functions": {"irqentry_enter": {"name": 1}}}')
+    stubs._load.cache_clear()
+    assert load_api() == parsed
+    stubs._load.cache_clear()

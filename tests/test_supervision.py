@@ -51,28 +51,6 @@ def test_an_expression_too_deep_for_libclang_is_ed107(tmp_path):
     assert "Traceback" not in out.stderr
 
 
-def test_an_error_swallowed_in_a_libclang_callback_aborts_the_document(monkeypatch):
-    """Whatever Python raises inside a ctypes callback is only printed and
-    ignored; the check must not pass such a document as clean."""
-    from sphinx_entrydoc import check, compile as compile_module
-    from sphinx_entrydoc.config import Config
-    from sphinx_entrydoc.errors import CheckAborted
-    from sphinx_entrydoc.read import Source
-
-    original = compile_module._walk
-
-    def walk_that_fails_in_a_callback(cursor, parent):
-        import ctypes
-        callback = ctypes.CFUNCTYPE(None)(lambda: 1 / 0)
-        callback()   # ZeroDivisionError, reported to sys.unraisablehook only
-        return original(cursor, parent)
-
-    monkeypatch.setattr(compile_module, "_walk", walk_that_fails_in_a_callback)
-    source = Source("doc.rst", document(CRASH.replace("#pragma clang __debug crash\n", "")))
-    with pytest.raises(CheckAborted, match="ZeroDivisionError"):
-        check.check_document(source, Config())
-
-
 # -- compiler crashes ---------------------------------------------------------------------
 
 def test_a_compiler_crash_is_ed107_not_an_internal_error(tmp_path):
@@ -120,7 +98,7 @@ def test_check_patch_keeps_ed107_though_line_1_is_not_added(tmp_path):
 def test_check_patch_honours_timeout(tmp_path):
     (tmp_path / "Documentation").mkdir()
     (tmp_path / "Documentation" / "entry.rst").write_text(OLD_DOC)
-    new = OLD_DOC + "\n.. code-block:: c\n\n   void f(void) { pathological_case(); }\n"
+    new = OLD_DOC + "\n.. code-block:: c\n\n   void f(struct pt_regs *regs) { irqentry_enter(regs); pathological_case(); }\n"
     out = cli("check-patch", "--isolated", "--no-cache", "--timeout", "2", "-", cwd=tmp_path,
               stdin=_patch(OLD_DOC, new), env={"ENTRYDOC_FAULT": "hang:pathological_case"})
     assert out.stdout.startswith("Documentation/entry.rst:1:1: ED107 this document was not checked: "

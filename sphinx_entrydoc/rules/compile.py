@@ -38,7 +38,7 @@ PLACEHOLDER_COLLIDES = rule(
 INCLUDE_REFUSED = rule(
     "ED106", "include-refused", ERROR,
     "A snippet is compiled against the stub headers only; it must never make the tool read other files.",
-    "#include {target} is not compiled: {why}",
+    "{target} is not compiled: {why}",
     example='#include "/etc/passwd"   or   #include <stdio.h>',
 )
 

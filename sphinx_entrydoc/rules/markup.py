@@ -42,10 +42,14 @@ def _escapes(ctx) -> None:
 def _trailing_whitespace(ctx) -> None:
     # Whole lines of the file, not blocks: whitespace after the last
     # character is wrong wherever it is, and the fix is always the same.
+    raw = ctx.document.source.raw_lines
     for index, text in enumerate(ctx.document.source.lines):
         match = _TRAILING.search(text)
         if match is None:
             continue
         line, column = index + 1, match.start() + 1
+        # The fix removes the file's own characters (a trailing form feed is
+        # a space to the checks, and still a form feed in the file).
+        old = raw[index][match.start():match.end()]
         ctx.report(TRAILING_WHITESPACE, line, column,
-                   fix=Fix(line, column, match.group(0), "", "remove trailing whitespace"))
+                   fix=Fix(line, column, old, "", "remove trailing whitespace"))

@@ -23,7 +23,7 @@ UNRESOLVED_NAME = rule(
 REMOVED_NAME = rule(
     "ED503", "removed-name", ERROR,
     "A name the kernel no longer has sends readers looking for code that is gone.",
-    "{name}() no longer exists in the kernel: {when}; use {replacement}()",
+    "{name}() no longer exists in kernel {kernel}: {when}; {advice}",
     example="kvm_guest_enter_irqoff()   ->   guest_state_enter_irqoff()",
 )
 
@@ -35,8 +35,14 @@ _DENIES = re.compile(r"\b(?:there (?:is|are) no|no such|does not exist|doesn't e
 def report_removed(ctx, name: str, line: int, column: int) -> None:
     removed = ctx.api.removed[name]
     replacement = removed.replacement
-    ctx.report(REMOVED_NAME, line, column, name=name, when=removed.when, replacement=replacement,
-               suggestion=f"{replacement}()",
+    if not replacement:
+        # The replacement depends on the path (its note says which): no
+        # single suggestion, and nothing --fix could apply.
+        ctx.report(REMOVED_NAME, line, column, name=name, when=removed.when, advice="use the one for the path this code is on",
+                   kernel=ctx.api.kernel)
+        return
+    ctx.report(REMOVED_NAME, line, column, name=name, when=removed.when, advice=removed.advice,
+               kernel=ctx.api.kernel, suggestion=f"{replacement}()",
                fix=Fix(line, column, name, replacement, f"rename {name}() to {replacement}()"))
 
 
@@ -67,5 +73,7 @@ def check(ctx) -> None:
                     ctx.report(UNKNOWN_NAME, line, column, name=name,
                                suggestions=" or ".join(f"{s}()" for s in suggestions),
                                suggestion=f"{suggestions[0]}()", fix=fix)
-                else:
+                elif ctx.entry_style:
+                    # Outside entry-style documents (selection.py) the prose
+                    # names the whole kernel; the model knows a sliver of it.
                     ctx.report(UNRESOLVED_NAME, line, column, name=name)

@@ -47,8 +47,8 @@ long syscall_enter_from_user_mode(struct pt_regs *regs, long syscall)
  * window); callers now use enter_from_user_mode() and enable interrupts
  * themselves.
  */
-ENTRYDOC_REMOVED(syscall_enter_from_user_mode_prepare, enter_from_user_mode,
-		 "removed in late 2025 (v6.19)");
+ENTRYDOC_REMOVED(syscall_enter_from_user_mode_prepare, 6, 19, "54a5ab56242f", enter_from_user_mode,
+		 "call enter_from_user_mode(), then enable interrupts inside instrumentation_begin()/end()");
 
 /*
  * syscall_exit_to_user_mode_work - include/linux/entry-common.h, static

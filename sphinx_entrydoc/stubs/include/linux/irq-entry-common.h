@@ -125,8 +125,8 @@ static __always_inline void irqentry_exit_to_user_mode_prepare(struct pt_regs *r
  * into syscall_exit_to_user_mode_prepare() and
  * irqentry_exit_to_user_mode_prepare().
  */
-ENTRYDOC_REMOVED(exit_to_user_mode_prepare, irqentry_exit_to_user_mode_prepare,
-		 "split in late 2025 (v6.19) into syscall_exit_to_user_mode_prepare() and irqentry_exit_to_user_mode_prepare()");
+ENTRYDOC_REMOVED(exit_to_user_mode_prepare, 6, 19, "70fe25a3bc53", ,
+		 "split by exit path: syscall_exit_to_user_mode_prepare() on the syscall exit path, irqentry_exit_to_user_mode_prepare() on the interrupt and exception exit path");
 
 /*
  * exit_to_user_mode - include/linux/irq-entry-common.h, kernel v6.19+.

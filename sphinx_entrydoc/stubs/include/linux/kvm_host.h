@@ -130,10 +130,8 @@ static inline int kvm_xfer_to_guest_mode_handle_work(struct kvm_vcpu *vcpu)
  * rework guest entry logic"), merged for v5.17.  The kernel's own
  * Documentation/core-api/entry.rst kept the old names until 2025.
  */
-ENTRYDOC_REMOVED(kvm_guest_enter_irqoff, guest_state_enter_irqoff,
-		 "removed in 2022 (v5.17)");
-ENTRYDOC_REMOVED(kvm_guest_exit_irqoff, guest_state_exit_irqoff,
-		 "removed in 2022 (v5.17)");
+ENTRYDOC_REMOVED(kvm_guest_enter_irqoff, 5, 17, "b2d2af7e5df3", guest_state_enter_irqoff, "");
+ENTRYDOC_REMOVED(kvm_guest_exit_irqoff, 5, 17, "b2d2af7e5df3", guest_state_exit_irqoff, "");
 
 /*
  * vcpu_run - not a header declaration in the kernel: a static function

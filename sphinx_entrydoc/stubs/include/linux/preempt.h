@@ -58,10 +58,19 @@ static __always_inline int preempt_count(void)
 #define in_serving_softirq()	(softirq_count() & SOFTIRQ_OFFSET)
 #define in_task()		(!(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)))
 
-/* include/linux/preempt.h: deprecated spellings, still defined */
-#define in_irq()		(hardirq_count())
+/* include/linux/preempt.h: older spellings */
 #define in_softirq()		(softirq_count())
 #define in_interrupt()		(irq_count())
+
+/*
+ * in_irq - include/linux/preempt.h, the old name of in_hardirq(),
+ * "Obsolete and should be replaced" since v5.11; removed in v6.19 by
+ * commit 70e0a80a1f35 once no caller was left.
+ */
+#if ENTRYDOC_BEFORE(6, 19)
+#define in_irq()		(hardirq_count())
+#endif
+ENTRYDOC_REMOVED(in_irq, 6, 19, "70e0a80a1f35", in_hardirq, "");
 
 /* include/linux/preempt.h */
 #define in_atomic()		(preempt_count() != 0)
