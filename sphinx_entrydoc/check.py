@@ -61,11 +61,16 @@ def _nesting(step):
 def _load_api(config: Config):
     from .stubs import load_api
     try:
-        return load_api(config.stub_dirs, config.kernel())
+        api = load_api(config.stub_dirs, config.kernel())
     except LibclangMissing:
         if not config.allow_missing_libclang:
             raise
         return None
+    if config.srctree:
+        # srctree mode: the tree's prototypes and markings of the modelled functions.
+        from .treeapi import apply_tree
+        api = apply_tree(api, config.srctree)
+    return api
 
 
 @dataclasses.dataclass

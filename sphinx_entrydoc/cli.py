@@ -118,6 +118,20 @@ def _parser() -> argparse.ArgumentParser:
     patch.add_argument("patch", metavar="FILE|-", help="the patch file, or - for standard input")
     patch.add_argument("--format", choices=PATCH_FORMATS,
                        help="output format (default text); email is a reply quoting the patch")
+    diff = commands.add_parser(
+        "model-diff", help="compare the model (the stub headers) with a kernel source tree",
+        description="Print where the model and a kernel source tree differ: prototypes and markings, "
+                    "modelled names the tree lacks, removed names it still has, and functions of its "
+                    "entry headers the model lacks.  Exit status 1 when they differ.")
+    diff.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    diff.add_argument("--config", metavar="FILE", help="read settings from FILE")
+    diff.add_argument("--isolated", action="store_true", help="read no configuration file")
+    diff.add_argument("--stubs", action="append", metavar="DIR",
+                      help="an extra stub header directory (repeatable)")
+    diff.add_argument("--srctree", metavar="DIR", help="the kernel source tree (default $srctree)")
+    diff.add_argument("--kernel-version", metavar="X.Y",
+                      help="the modelled version to compare (default: the tree's Makefile)")
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     return parser
 
 
@@ -139,12 +153,13 @@ def _settings(args: argparse.Namespace):
     cwd = os.getcwd()
     overrides = {
         "stubs": tuple(os.path.normpath(os.path.join(cwd, d)) for d in args.stubs) if args.stubs else None,
-        "srctree": args.srctree, "profile": args.profile, "select": _codes(args.select),
-        "ignore": _codes(args.ignore), "format": args.format, "jobs": args.jobs,
-        "timeout": args.timeout, "memory_limit": args.memory_limit,
-        "cache": args.cache, "cache_dir": args.cache_dir, "strict": args.strict,
-        "literal_language": args.literal_language,
-        "documents": _documents(args.documents),
+        "srctree": args.srctree, "profile": getattr(args, "profile", None),
+        "select": _codes(getattr(args, "select", None)), "ignore": _codes(getattr(args, "ignore", None)),
+        "format": args.format, "jobs": getattr(args, "jobs", None), "timeout": getattr(args, "timeout", None),
+        "memory_limit": getattr(args, "memory_limit", None),
+        "cache": getattr(args, "cache", None), "cache_dir": getattr(args, "cache_dir", None),
+        "strict": getattr(args, "strict", None), "literal_language": getattr(args, "literal_language", None),
+        "documents": _documents(getattr(args, "documents", None)),
         "kernel_version": _kernel_version(args.kernel_version),
     }
     if getattr(args, "exclude", None):
@@ -193,6 +208,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if args.command == "lint":
             return lint_command(args)
+        if args.command == "model-diff":
+            return model_diff_command(args)
         return patch_command(args)
     except InputError as exc:
         _error(str(exc))
@@ -234,6 +251,8 @@ def lint_command(args: argparse.Namespace) -> int:
     sources, read_errors = read_all(documents, args.stdin_filename)
     errors += read_errors
     cache = _cache(settings, config)
+    if sources:
+        _warn_model_tree_disagreements(config)
     outcome = check_sources(sources, config, cache, settings.jobs, **settings.limits())
     errors += outcome.errors
     findings = outcome.findings
@@ -278,6 +297,16 @@ def _config(settings):
 def _kernel_name(config) -> str:
     from .kversion import name
     return name(config.kernel())
+
+
+def _warn_model_tree_disagreements(config) -> None:
+    """srctree mode checks against the tree's prototypes and markings;
+    where the model says otherwise, say so once per run (treeapi.py)."""
+    if not config.srctree:
+        return
+    from .treeapi import run_warnings
+    for line in run_warnings(config):
+        print(f"{PROG}: warning: {line}", file=sys.stderr)
 
 
 def _unique(lines: Sequence[str]) -> List[str]:
@@ -454,6 +483,7 @@ def patch_command(args: argparse.Namespace) -> int:
     name, data = _read_patch(args.patch)
     patches = read_patches(name, data)
     cache = _cache(settings, config)
+    _warn_model_tree_disagreements(config)
     reports, errors = review(patches, config, tree=settings.srctree or os.getcwd(),
                              cache=cache, jobs=settings.jobs, limits=settings.limits())
     for line in _unique(errors):
@@ -463,6 +493,25 @@ def patch_command(args: argparse.Namespace) -> int:
     _emit(settings.format, findings, summary, _patch_formatter(settings.format, reports))
     _print_stats(args, cache)
     return exit_status(findings, errors, settings.strict)
+
+
+# -- model-diff ------------------------------------------------------------------------
+
+def model_diff_command(args: argparse.Namespace) -> int:
+    import json
+    from .modeldiff import model_diff, render
+    from .srctree import tree_for
+    from .treeapi import model_api
+    settings = _settings(args)
+    config = _config(settings)
+    if not config.srctree:
+        raise InputError("model-diff: give the kernel source tree with --srctree DIR (or $srctree)")
+    diff = model_diff(model_api(config), tree_for(os.path.abspath(config.srctree)))
+    if settings.format == "json":
+        print(json.dumps(diff.as_dict(), indent=2))
+    else:
+        sys.stdout.write(render(diff))
+    return 1 if diff.differs else 0
 
 
 def _read_patch(path: str):

@@ -149,14 +149,12 @@ def scan_text(text: str) -> List[Tuple[str, str, int]]:
 
     ``code`` is one of F/D/M/G followed, for F and D, by the marking letter
     (see ``_MARKING_CODES``)."""
-    # A leading newline lets "\n#" find a directive on the first line (so
-    # the line numbers below count it as line 0).
-    text = "\n" + _CHARACTER.sub("' '", _COMMENT.sub(_blank, _STRING.sub('""', text)))
+    text = _without_comments(text)
     records: List[Tuple[str, str, int]] = []
     lines = _LineCounter(text, first_line=0)
     for match in _DEFINE.finditer(text):
         records.append((match.group(1), "M", lines.at(match.start() + 1)))
-    text = _DIRECTIVE.sub("\n", _CONTINUED_DIRECTIVE.sub(_blank, text))
+    text = _without_directives(text)
     lines = _LineCounter(text, first_line=0)
     for start, end, boundary in _top_level_pieces(text):
         record = _declaration(text, start, end, boundary)
@@ -164,6 +162,34 @@ def scan_text(text: str) -> List[Tuple[str, str, int]]:
             name, code, offset = record
             records.append((name, code, lines.at(offset)))
     return records
+
+
+def _without_comments(text: str) -> str:
+    """Comments, strings and character literals blanked, lines kept.  A
+    leading newline lets "\\n#" find a directive on the first line (so line
+    numbers counted in the result start at 0)."""
+    return "\n" + _CHARACTER.sub("' '", _COMMENT.sub(_blank, _STRING.sub('""', text)))
+
+
+def _without_directives(text: str) -> str:
+    return _DIRECTIVE.sub("\n", _CONTINUED_DIRECTIVE.sub(_blank, text))
+
+
+def declarations_in(text: str, names: Iterable[str]) -> List[Tuple[str, int, str, str]]:
+    """(name, line, declaration, boundary) of each top-level declaration
+    (boundary ``;``) or definition (``{``) of one of ``names`` in C text.
+    ``declaration`` is the text from the start of the declaration to just
+    before its ``;`` or ``{``, with comments, strings and preprocessor
+    lines blanked: what :mod:`sphinx_entrydoc.treeapi` reads prototypes from."""
+    wanted = set(names)
+    text = _without_directives(_without_comments(text))
+    lines = _LineCounter(text, first_line=0)
+    found = []
+    for start, end, boundary in _top_level_pieces(text):
+        record = _declaration(text, start, end, boundary)
+        if record is not None and record[0] in wanted and record[1] != "G":
+            found.append((record[0], lines.at(record[2]), text[start:end], boundary))
+    return found
 
 
 def _top_level_pieces(text: str):

@@ -90,6 +90,9 @@ class Api:
     # Every stub header (real paths inside the stub directories): all that
     # the file-system sandbox lets clang see.
     visible: Tuple[str, ...] = ()
+    # The header force-included first; in srctree mode a generated one that
+    # includes the stubs' prelude with the tree's prototypes (treeapi.py).
+    prelude: str = PRELUDE
 
     @property
     def kernel(self) -> str:
@@ -105,7 +108,7 @@ class Api:
     @property
     def compile_args(self) -> List[str]:
         args = self._base_args()
-        args += ["-include", PRELUDE]
+        args += ["-include", self.prelude]
         for header in self.extra_headers:
             args += ["-include", header]
         return args + self.sandbox_args()
@@ -271,11 +274,11 @@ def _write_pch(api: Api, directory: str, path: str) -> None:
     if not os.path.isfile(umbrella):
         handle, temporary = tempfile.mkstemp(suffix=".h", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(f"#include <{PRELUDE}>\n")
+            out.write(f"#include <{api.prelude}>\n")
             for header in api.extra_headers:
                 out.write(f'#include "{header}"\n')
         _link_once(temporary, umbrella)
-    args = [a for a in api.compile_args if a not in ("-include", PRELUDE) and a not in api.extra_headers]
+    args = [a for a in api.compile_args if a not in ("-include", api.prelude) and a not in api.extra_headers]
     assert args[:2] == ["-x", "c"]
     tu = index().parse(umbrella, args=["-x", "c-header"] + args[2:])
     if any(d.severity >= cindex().Diagnostic.Error for d in tu.diagnostics):

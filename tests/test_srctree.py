@@ -443,19 +443,6 @@ def test_denied_names_and_known_symbols_are_not_stale(tree):
     assert found(text, srctree=tree, known_symbols=("syscall_exit_to_user_mode",)) == []
 
 
-def test_marking_mismatch_between_stubs_and_tree(tree):
-    text = doc("""
-        The NMI path starts with irqentry_nmi_enter() and later calls
-        irqentry_nmi_enter() again.
-        """)
-    findings = lint(text, srctree=tree)
-    assert [(f.line, f.code) for f in findings] == [(line_of(text, "starts with"), "ED802")]
-    defined_at = line_of(textwrap.dedent(TREE["kernel/entry/common.c"]).lstrip("\n"), "void irqentry_nmi_enter")
-    assert findings[0].message == (
-        "the stubs mark irqentry_nmi_enter() noinstr, but the source tree defines it without noinstr "
-        f"or __always_inline (kernel/entry/common.c:{defined_at})")
-
-
 def test_a_plain_declaration_alone_does_not_make_a_mismatch(tree):
     # irqentry_nmi_exit() is only declared, without noinstr, as headers often do.
     assert found(doc("Leave through irqentry_nmi_exit()."), srctree=tree) == []

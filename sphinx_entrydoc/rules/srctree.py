@@ -22,9 +22,11 @@ with a replacement (ED501, ED503, ED101) gets no second finding; ED502
 ("not declared anywhere") at the same spot is replaced by ED801 when the
 tree has something to suggest, because ED801 then says more.
 
-ED802 compares markings: the noinstr rules trust the stubs, so a function
-the stubs mark noinstr/__always_inline that the tree defines plainly (or
-the other way round) is worth a warning, once per name and document.
+The tree's prototypes and markings of the modelled functions are what the
+checks compile against in srctree mode (sphinx_entrydoc/treeapi.py); where
+the model says otherwise, the front ends warn once per run.  That replaced
+ED802 (tree-marking-mismatch), a finding per document for what is a fact
+about the model, not about the document; the code is retired, not reused.
 """
 from __future__ import annotations
 
@@ -33,7 +35,6 @@ from typing import Iterator, List
 
 from ..findings import WARNING
 from ..sentences import mentions, sentences
-from ..stubs import ALWAYS_INLINE, NOINSTR
 from . import compile as compile_rules, prose, rule
 
 STALE_NAME = rule(
@@ -43,19 +44,8 @@ STALE_NAME = rule(
     "{name}() is not defined in the source tree{hint}",
     example="irqentry_exit_to_user_mode_prepare() against a v6.18 tree   ->   exit_to_user_mode_prepare()",
 )
-MARKING_MISMATCH = rule(
-    "ED802", "tree-marking-mismatch", WARNING,
-    "The noinstr checks trust the stubs' markings; when the source tree marks a function differently, "
-    "one of them has moved on and the checks may be wrong.",
-    "the stubs mark {name}() {stub}, but the source tree {tree} ({where})",
-)
-
 # Findings that already say a name is wrong and what to use instead.
 _NAMES_A_REPLACEMENT = {prose.UNKNOWN_NAME.code, prose.REMOVED_NAME.code, compile_rules.UNKNOWN_FUNCTION.code}
-
-_STUB_MARKING = {NOINSTR: "noinstr", ALWAYS_INLINE: "__always_inline"}
-_TREE_MARKING = {NOINSTR: "marks it noinstr", ALWAYS_INLINE: "defines it __always_inline"}
-_SAFE = (NOINSTR, ALWAYS_INLINE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +61,6 @@ def check(ctx) -> None:
         return
     references = list(prose_references(ctx)) + list(snippet_references(ctx))
     _report_stale(ctx, references)
-    _report_marking_mismatches(ctx, references)
 
 
 def prose_references(ctx) -> Iterator[Reference]:
@@ -132,23 +121,3 @@ def _report_stale(ctx, references: List[Reference]) -> None:
             superseded.add(spot)
     ctx.findings[:] = [f for f in ctx.findings
                        if not (f.code == prose.UNRESOLVED_NAME.code and (f.line, f.column) in superseded)]
-
-
-def _report_marking_mismatches(ctx, references: List[Reference]) -> None:
-    functions = ctx.api.functions
-    first = {}
-    for reference in references:
-        if reference.name in functions and ctx.tree.defines(reference.name):
-            first.setdefault(reference.name, reference)
-    # Every stub function at once: one pass over the tree's records serves the whole run.
-    occurrences = ctx.tree.occurrences(functions)
-    for name, reference in first.items():
-        from ..srctree import marking_verdict  # the indexer loads only in srctree mode
-        verdict = marking_verdict(occurrences[name])
-        stub = functions[name].marking
-        if verdict is None or (stub in _SAFE) == (verdict.marking in _SAFE):
-            continue
-        ctx.report(MARKING_MISMATCH, reference.line, reference.column, name=name,
-                   stub=_STUB_MARKING.get(stub, "instrumentable (neither noinstr nor __always_inline)"),
-                   tree=_TREE_MARKING.get(verdict.marking, "defines it without noinstr or __always_inline"),
-                   where=verdict.where)
