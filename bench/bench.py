@@ -1,9 +1,18 @@
 """`make bench`: whole-process timings of sphinx-entrydoc against other tools
 on the same documents, measured side by side in one run.
 
-Every figure is the median of several runs (min and max shown), and every
-comparison is a ratio of two figures taken in this run on this machine.
-Peak memory is the child's maximum resident set size (os.wait4).
+The default part, ``goals``, prints the table of issue 12: each row is a
+pair of commands run alternately (A B, then B A, ...) so that a slow spell
+of a shared machine hits both alike; the ratio shown is the median of the
+per-pair ratios, with their range.  It runs on the project's entry-style
+page (example_docs/core-api/entry.rst: five C snippets, ordering lists,
+287 lines) and on a kernel-shaped tree from bench/kernel_corpus.py, then
+prints where one cold check spends its time (bench/profile_one.py).
+
+The older parts (``lint,cache,sphinx,srctree``) time entry-style corpora
+of growing size; every figure there is the median of several runs (min
+and max shown).  Peak memory is the child's maximum resident set size
+(os.wait4).
 """
 from __future__ import annotations
 
@@ -21,6 +30,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 import corpus  # noqa: E402
+import kernel_corpus  # noqa: E402
+import profile_one  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
 ENTRYDOC = os.path.join(BIN, "sphinx-entrydoc")
@@ -81,6 +92,92 @@ def interleaved(measures, rounds):
 HEADER = "| what | median s | min s | max s | peak MiB |\n|---|---|---|---|---|"
 
 
+def paired(a: Measure, b: Measure, rounds: int):
+    """Run a and b alternately, A B then B A, and return the per-pair
+    ratios a/b (sorted)."""
+    for index in range(rounds):
+        for m in ((a, b) if index % 2 == 0 else (b, a)):
+            m.once()
+    return sorted(x / y for x, y in zip(a.times, b.times))
+
+
+GOALS_HEADER = ("| what | sphinx-entrydoc | anchor | now (median of pairs, range) | goal | met |\n"
+                "|---|---|---|---|---|---|")
+
+
+def goal_row(what, ours: Measure, anchor: Measure, anchor_name: str, ratios, goal: str, kind: str) -> str:
+    middle = statistics.median(ratios)
+    if kind == "faster":        # anchor time / our time, at least the goal
+        shown = f"{1 / middle:.2f}x faster ({1 / ratios[-1]:.2f}-{1 / ratios[0]:.2f})"
+        met = 1 / middle >= float(goal.strip(">=x "))
+        goal_text = f">= {goal.strip('>= ')} faster"
+    elif kind == "time":        # our time / anchor time, at most the goal
+        shown = f"{middle:.2f}x its time ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+        met = middle <= float(goal.strip("<=x "))
+        goal_text = f"<= {goal.strip('<= ')}"
+    else:                       # overhead in percent, at most the goal
+        shown = f"{(middle - 1) * 100:+.1f}% ({(ratios[0] - 1) * 100:+.1f} to {(ratios[-1] - 1) * 100:+.1f})"
+        met = (middle - 1) * 100 <= float(goal.strip("<=% "))
+        goal_text = f"<= {goal.strip('<= ')}"
+    return (f"| {what} | {ours.median:.3f} s | {anchor_name} {anchor.median:.3f} s | {shown} | "
+            f"{goal_text} | {'yes' if met else '**no**'} |")
+
+
+def sphinx_conf(work: str, label: str, extensions: str) -> str:
+    conf = os.path.join(work, f"conf-{label}")
+    os.makedirs(conf, exist_ok=True)
+    with open(os.path.join(conf, "conf.py"), "w") as handle:
+        handle.write(f"extensions = {extensions}\nentrydoc_fail_on = 'never'\n"
+                     "suppress_warnings = ['entrydoc']\nexclude_patterns = []\n")
+    return conf
+
+
+def goals(work: str, env: dict, runs: int, documents: int, entry_documents: int) -> None:
+    """The rows of issue 12's table, each from paired, interleaved runs."""
+    tree = os.path.join(work, "kernel-tree")
+    counts = kernel_corpus.write(tree, documents, entry_documents)
+    print(f"\nkernel-shaped tree (bench/kernel_corpus.py): {counts['documents']} documents, "
+          f"{counts['entry_style']} of them entry-style, {counts['c_blocks']} C blocks; "
+          f"runs per pair: {runs}\n")
+    rows = []
+    one = ONE_DOC
+    ours = Measure("entrydoc", lint([one], "--no-cache"), 0, env=env)
+    rstcheck = Measure("rstcheck", [RSTCHECK, one], 0)
+    rows.append(goal_row("lint entry.rst-shaped page, cold, no cache", ours, rstcheck, "rstcheck",
+                         paired(ours, rstcheck, runs), ">=3x", "faster"))
+    ours = Measure("entrydoc", lint([one], "--no-cache"), 0, env=env)
+    sphinx_lint = Measure("sphinx-lint", [SPHINX_LINT, one], 0)
+    rows.append(goal_row("same page", ours, sphinx_lint, "sphinx-lint",
+                         paired(ours, sphinx_lint, runs), "<=1.0x", "time"))
+    ours = Measure("entrydoc", lint([tree], "--no-cache"), 0, env=env)
+    sphinx_lint = Measure("sphinx-lint", [SPHINX_LINT, tree], 0)
+    rows.append(goal_row(f"lint the kernel-shaped tree ({documents} documents), no cache", ours, sphinx_lint,
+                         "sphinx-lint", paired(ours, sphinx_lint, max(3, runs // 2)), "<=1.0x", "time"))
+    without, with_ = sphinx_conf(work, "without", "[]"), sphinx_conf(work, "with", '["sphinx_entrydoc"]')
+    for what, source, rounds in ((f"Sphinx build of the tree ({documents} documents), cold", tree, max(3, runs // 2)),
+                                 ("Sphinx build of its core-api directory, cold", os.path.join(tree, "core-api"), runs)):
+        outs = [os.path.join(work, f"html-{label}") for label in ("a", "b")]
+        a = Measure("with", [SPHINX_BUILD, "-q", "-b", "html", "-c", with_, source, outs[0]], 0,
+                    prepare=clear(outs[0]), env=env)
+        b = Measure("without", [SPHINX_BUILD, "-q", "-b", "html", "-c", without, source, outs[1]], 0,
+                    prepare=clear(outs[1]), env=env)
+        rows.append(goal_row(what, a, b, "without", paired(a, b, rounds), "<=3%", "overhead"))
+        if source == tree:
+            # Nothing changed: the outputs of the last cold pair are current.
+            a = Measure("with", a.argv, 0, env=env)
+            b = Measure("without", b.argv, 0, env=env)
+            rows.append(goal_row("same tree, nothing changed", a, b, "without", paired(a, b, runs),
+                                 "<=1%", "overhead"))
+    print(GOALS_HEADER)
+    for row in rows:
+        print(row)
+    print("\n### Where one cold check of the page spends its time (bench/profile_one.py)\n")
+    steps = {"interpreter start-up": profile_one.startup(runs)}
+    for side in ("main", "prepare", "finish"):
+        steps.update(profile_one.measure(one, side, runs))
+    print(profile_one.format_summary(steps))
+
+
 def ratio(a: Measure, b: Measure) -> str:
     return f"{a.median / b.median:.2f}x"
 
@@ -108,8 +205,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="1,10,100,1000")
     parser.add_argument("--sphinx-sizes", default="10,100")
     parser.add_argument("--snippets", type=int, default=5000)
-    parser.add_argument("--parts", default="lint,cache,sphinx,srctree",
-                        help="which sections to run (comma separated)")
+    parser.add_argument("--parts", default="goals",
+                        help="which sections to run, comma separated: goals (issue 12's table), "
+                             "lint, cache, sphinx, srctree")
+    parser.add_argument("--documents", type=int, default=300, help="size of the kernel-shaped tree")
+    parser.add_argument("--entry-documents", type=int, default=3)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     parts = set(args.parts.split(","))
@@ -117,10 +217,15 @@ def main() -> int:
     cache = os.path.join(work, "cache")
     env = dict(os.environ, XDG_CACHE_HOME=cache)
     RESULT_CACHE.append(os.path.join(work, "results"))
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; runs per figure: {args.runs}")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {os.cpu_count()} cores, {memory:.0f} GiB; python {sys.version.split()[0]}; "
+          f"load average at start {os.getloadavg()[0]:.1f}; runs per figure: {args.runs}")
+
+    if "goals" in parts:
+        goals(work, env, args.runs, args.documents, args.entry_documents)
 
     corpora = {}
-    for size in sizes:
+    for size in sizes if parts & {"lint", "cache", "sphinx"} else ():
         directory = os.path.join(work, f"corpus{size}")
         corpus.write(directory, size)
         corpora[size] = directory

@@ -130,7 +130,9 @@ def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     from .context import Context
     api = _load_api(config)
     entry_style = document.decision.entry_style
-    compiled = [compile_snippet(n, api, generic=not entry_style) for n in normalised] if api is not None else []
+    model = model_for(api, config.stub_dirs)
+    compiled = [compile_snippet(n, api, generic=_generic(n.snippet, entry_style, model))
+                for n in normalised] if api is not None else []
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
                   entry_style=entry_style)
@@ -153,6 +155,16 @@ def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
             continue
         kept.add(finding)
     return sorted(kept), document
+
+
+def _generic(snippet, entry_style: bool, model) -> bool:
+    """A snippet outside the model's reach: in a document that is not
+    entry-style, or one that calls no modelled function (nor a slip of one)
+    and does not opt in.  Its unknown names are assumed to be whatever their
+    use needs, and only its syntax is judged (compile.py)."""
+    if snippet.kind == "entrydoc":
+        return False
+    return not entry_style or model.first_reached(snippet.text) is None
 
 
 def _pipeline():

@@ -82,6 +82,9 @@ class Compiled:
     diagnostics: List[Diagnostic]
     declared_locals: Dict[str, str]       # name -> the type given to it
     refused_includes: List[Tuple[int, int, str, str]] = dataclasses.field(default_factory=list)
+    # Outside the model's reach (see compile_snippet): only syntax is judged.
+    generic: bool = False
+    assumed: List[str] = dataclasses.field(default_factory=list)   # declarations made for unknown names
 
     @property
     def snippet(self):
@@ -120,25 +123,37 @@ def _to_snippet(lines: List[str], offset: int, line: int, column: int) -> Option
     return index0, col0
 
 
-def _parse(code: str, api: Api):
+ASSUMED_FILE = "/<entrydoc-assumed>.h"
+
+
+def _parse(code: str, api: Api, assumed: Optional[List[str]] = None):
+    """Parse a snippet; ``assumed`` declarations (for names the snippet uses
+    but nothing declares) come from a header of their own, included first,
+    so no line of the snippet moves."""
     ci = cindex()
     _check_clean(code, api)
-    tu = _parse_screened(code, api, ci)
+    tu = _parse_screened(code, api, ci, assumed)
     _check_inclusions(tu, api)
     return tu
 
 
-def _parse_screened(code: str, api: Api, ci):
+def _parse_screened(code: str, api: Api, ci, assumed: Optional[List[str]] = None):
+    unsaved = [(SNIPPET_FILE, code)]
+    extra: List[str] = ["-ferror-limit=0"]
+    if assumed:
+        # In memory only (an unsaved file): never a path on disk.
+        unsaved.append((ASSUMED_FILE, "\n".join(assumed) + "\n"))
+        extra += ["-include", ASSUMED_FILE]
     try:
-        return index().parse(SNIPPET_FILE, args=api.snippet_args(), unsaved_files=[(SNIPPET_FILE, code)],
+        return index().parse(SNIPPET_FILE, args=api.snippet_args() + extra, unsaved_files=unsaved,
                              options=ci.TranslationUnit.PARSE_NONE)
     except ci.TranslationUnitLoadError:
         # A precompiled header that no longer loads (its files changed under
         # it): the stubs as text, for the rest of the process.
         from .stubs import forget_precompiled
         forget_precompiled(api)
-        return index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False),
-                             unsaved_files=[(SNIPPET_FILE, code)],
+        return index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False) + extra,
+                             unsaved_files=unsaved,
                              options=ci.TranslationUnit.PARSE_NONE)
 
 
@@ -240,6 +255,8 @@ def _check_inclusions(tu, api: Api) -> None:
     the precompiled stubs), and nothing may have been looked for in vain."""
     for inclusion in tu.get_includes():
         name = inclusion.include.name if inclusion.include is not None else ""
+        if name == ASSUMED_FILE:
+            continue   # the in-memory declarations of assumed names (_assume_unknowns)
         real = os.path.realpath(name)
         if not any(ppscreen.inside(real, d) for d in api.include_dirs) and not _precompiled(api, real):
             raise _Escaped(f"the compiler opened {name}, which is not a stub header")
@@ -277,11 +294,17 @@ def _fault_injection(code: str) -> None:
 
 
 def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> Compiled:
+    """Compile one snippet.  ``generic``: the snippet is outside the model's
+    reach (it calls no modelled function, or its document is not
+    entry-style).  Kernel examples then use kernel types, macros and
+    variables the stubs do not declare, so the snippet is judged only for
+    what stays wrong when every unknown name is assumed to be whatever its
+    use needs (:func:`_assume_unknowns`): its syntax."""
     _fault_injection(normalised.code)
     lines = normalised.code_lines
     screened, refused = screen_includes(lines, api)
     try:
-        return _compile(normalised, api, "\n".join(screened), refused)
+        return _compile(normalised, api, "\n".join(screened), refused, generic)
     except _Escaped as escaped:
         # Whatever the compiler said may quote the file: drop all of it.
         line, column = refused[0][:2] if refused else (0, 0)
@@ -289,23 +312,186 @@ def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> 
                         refused + [(line, column, "this snippet", str(escaped))])
 
 
-def _compile(normalised: Normalised, api: Api, code: str, refused) -> Compiled:
+def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool = False) -> Compiled:
     lines = normalised.code_lines
     offset = 0
-    tu = _parse(code, api)
+    base = kernel_annotations(api)
+    tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
         # Bare statements: a fragment of some function, so wrap it in one.
         code = WRAPPER + "\n" + code + "}\n"
-        tu, offset = _parse(code, api), 1
+        tu, offset = _parse(code, api, base), 1
+    elif generic and _definitions(tu):
+        # A function, then a few statements using it ("ctx->task =
+        # kthread_run(scanner, ...);"): the statements are a fragment too.
+        tail = _statement_tail(tu, lines, offset)
+        if tail is not None:
+            code_lines = code.split("\n")
+            code_lines[tail - 1] += " " + TAIL_WRAPPER
+            code = "\n".join(code_lines) + "}\n"
+            tu = _parse(code, api, base)
     declared: Dict[str, str] = {}
     missing = _assigned_undeclared(tu, lines, offset)
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
-        tu = _parse(code, api)
-    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused)
+        tu = _parse(code, api, base)
+    assumed: List[str] = list(base)
+    if generic:
+        tu, assumed = _assume_unknowns(tu, code, lines, offset, api, base)
+    compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused,
+                        generic=generic, assumed=assumed)
     _collect(compiled, api)
     return compiled
+
+
+_UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
+_DECLARES = re.compile(r"^\s*[*\s]*[A-Za-z_]\w*\s*(?:[;,=)]|\[)")
+# The kernel's annotations and attribute macros, as they expand for a
+# compiler that checks nothing (include/linux/compiler_types.h,
+# compiler_attributes.h, init.h, cache.h, linkage.h of v6.12): an example's
+# "struct foo __rcu *p" or "static int __init f(void)" is C.
+KERNEL_ANNOTATIONS = (
+    "#define __rcu", "#define __user", "#define __iomem", "#define __percpu", "#define __force",
+    "#define __kernel", "#define __bitwise", "#define __must_check", "#define __init", "#define __exit",
+    "#define __initdata", "#define __initconst", "#define __read_mostly", "#define __ro_after_init",
+    "#define __cacheline_aligned", "#define ____cacheline_aligned", "#define __cacheline_aligned_in_smp",
+    "#define ____cacheline_aligned_in_smp", "#define __always_unused", "#define __maybe_unused",
+    "#define __noreturn", "#define __packed", "#define __aligned(x)", "#define __printf(a, b)",
+    "#define __acquires(x)", "#define __releases(x)", "#define __must_hold(x)", "#define asmlinkage",
+    "#define __visible", "#define __weak", "#define __sched", "#define __cold", "#define __hot",
+    "#define __user_data", "#define __counted_by(x)", "#define __free(x)", "#define __cleanup(x)",
+    "#define __guarded_by(x)", "#define __safe", "#define __private", "#define __section(x)",
+    "#define __used", "#define __nocast", "#define __attribute_const__", "#define __pure",
+    "#define __deprecated", "#define __randomize_layout", "#define __no_randomize_layout",
+    "#define notrace",
+)
+_MISSING_SEMI = "expected ';' after expression"
+_ROUNDS = 6
+
+
+TAIL_WRAPPER = "void __entrydoc_tail(void) {"
+
+
+def _statement_tail(tu, lines: List[str], offset: int) -> Optional[int]:
+    """The 0-based snippet line where statements start at file scope after a
+    function definition (clang: "expected identifier or '('" there), if that
+    line is not the first: the wrapper opens at the end of the line before."""
+    last_definition_end = max((d.extent.end.line for d in _definitions(tu)), default=0)
+    for diag in tu.diagnostics:
+        if diag.spelling != "expected identifier or '('" or diag.location.file is None \
+                or diag.location.file.name != SNIPPET_FILE:
+            continue
+        where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
+        if where is not None and where[0] > 0 and diag.location.line > last_definition_end:
+            return where[0]
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _annotations_for(macros: Tuple[str, ...]) -> Tuple[str, ...]:
+    known = set(macros)
+    return tuple(d for d in KERNEL_ANNOTATIONS if d.split()[1].split("(")[0] not in known)
+
+
+def kernel_annotations(api: Api) -> List[str]:
+    """KERNEL_ANNOTATIONS the stubs do not define themselves."""
+    return list(_annotations_for(tuple(sorted(api.macros))))
+
+
+def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, base: List[str]):
+    """Declare what the snippet uses and nothing declares, as its use needs,
+    and parse again, until nothing new is learnt:
+
+    * an unknown type name becomes a typedef of an opaque struct
+      (``seqcount_t``);
+    * an undeclared identifier becomes a variable of an opaque struct type
+      (``head``, ``jiffies``): it parses wherever a variable can stand;
+    * ``name(...)`` followed by a statement or a block, where a ``;`` was
+      expected, is a loop or condition macro (``for_each_process(p) {``,
+      ``list_for_each_entry(pos, head, member)``): ``name(...)`` becomes
+      ``for (;;)``;
+    * ``name(...)`` given a type as an argument (``container_of(p, struct
+      foo, list)``, ``DEFINE_PER_CPU(int, x)`` in an expression) is a macro
+      that yields a value.
+
+    clang drops the rest of a statement after an undeclared identifier, so a
+    syntax error after one (a missing ';' after ``p = foo(gp)``) only shows
+    once the name is declared.  Whatever clang still says about syntax is a
+    defect in every reading of the unknown names."""
+    assumed: List[str] = list(base)
+    for _ in range(_ROUNDS):
+        new = []
+        calls = {}
+        for diag in tu.diagnostics:
+            if diag.location.file is None or diag.location.file.name != SNIPPET_FILE:
+                continue
+            where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
+            spelling = diag.spelling
+            match = _UNKNOWN_TYPE.match(spelling)
+            if match:
+                new.append(f"typedef struct __entrydoc_t_{match.group(1)} {match.group(1)};")
+                continue
+            match = _UNDECLARED_NAME.match(spelling)
+            if match:
+                name = match.group(1)
+                rest = lines[where[0]][where[1] + len(name):] if where else ""
+                if _DECLARES.match(rest):
+                    # "socket_state_t socket;": a name followed by a declarator is a type.
+                    new.append(f"typedef struct __entrydoc_t_{name} {name};")
+                else:
+                    new.append(f"extern struct __entrydoc_any {name};")
+                continue
+            match = _UNDECLARED_CALL.match(spelling)
+            if match:
+                calls.setdefault(match.group(1), []).append(where)
+                continue
+            if where is None:
+                continue
+            if spelling == _MISSING_SEMI:
+                macro = _loop_macro(lines, where, calls)
+                if macro:
+                    new.append(f"#define {macro}(...) for (;;)")
+            elif spelling == "expected expression":
+                macro = _enclosing_call(lines[where[0]], where[1])
+                if macro and macro[0] in calls:
+                    new.append(f"#define {macro[0]}(...) 0")
+        new = [d for d in dict.fromkeys(new) if d not in assumed]
+        if not new:
+            break
+        assumed += new
+        tu = _parse(code, api, assumed)
+    return tu, assumed
+
+
+def _loop_macro(lines: List[str], where: Tuple[int, int], calls) -> Optional[str]:
+    """The undeclared ``name`` when the text before a missing ';' is a call
+    ``name(...)`` that starts its statement, and what follows opens a block
+    or a statement: a loop macro, not a forgotten ';'.  A forgotten ';' is
+    followed by the next statement, which starts on a line of its own and
+    is no block."""
+    index0, col0 = where
+    before = lines[index0][:col0].rstrip()
+    match = re.search(r"(?:^|[;{}]|\belse)\s*([A-Za-z_]\w*)\s*\(.*\)$", before)
+    if not match or match.group(1) not in calls:
+        return None
+    rest = lines[index0][col0:].strip()
+    if rest.startswith("{"):
+        return match.group(1)
+    following = next((l.strip() for l in lines[index0 + 1:] if l.strip()), "")
+    if rest == "" and following.startswith("{"):
+        return match.group(1)
+    # An indented body on the next line (list_for_each_entry(...)\n\tdo(p);).
+    if rest == "" and following and index0 + 1 < len(lines):
+        this_indent = len(lines[index0]) - len(lines[index0].lstrip())
+        nxt = next(l for l in lines[index0 + 1:] if l.strip())
+        if len(nxt) - len(nxt.lstrip()) > this_indent:
+            return match.group(1)
+    return None
+
+
+def _enclosing_call(line: str, col0: int) -> Optional[Tuple[str, int]]:
+    return _argument_of(line, col0)
 
 
 def _assigned_undeclared(tu, lines: List[str], offset: int) -> Dict[str, Tuple[int, int]]:
@@ -438,9 +624,18 @@ def _collect(compiled: Compiled, api: Api) -> None:
             continue
         if diag.severity < ci.Diagnostic.Warning:
             continue
+        syntax = diag.severity >= ci.Diagnostic.Error and diag.category_name == "Parse Issue"
+        if compiled.generic:
+            # Outside the model, only syntax is judged, and only the first
+            # error: clang's recovery after a syntax error guesses.  A block
+            # with shell or Perl in it ("$var", "# comment") is no C example.
+            if not syntax or any(d.kind == "error" for d in compiled.diagnostics) \
+                    or _foreign(compiled.normalised.code_lines):
+                continue
         # A placeholder's type is unknown (it may be a macro): what the
-        # compiler says about using its result says nothing about the document.
-        if _touches(diag, placeholder_extents):
+        # compiler says about using its result says nothing about the
+        # document.  What it says about syntax does (a ';' missing after it).
+        elif not syntax and _touches(diag, placeholder_extents):
             continue
         if _TYPE_COMPLAINT.search(diag.spelling) and _touches(diag, untyped_refs):
             continue
@@ -467,6 +662,24 @@ def _collect(compiled: Compiled, api: Api) -> None:
             line0, col0 = callee[1], callee[2]
         compiled.diagnostics.append(Diagnostic(kind, line0, col0, message,
                                                callee[0] if callee else None))
+
+
+_NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"
+                               r"warning|pragma|line)\b)")
+_SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
+
+
+def _foreign(lines: List[str]) -> bool:
+    """Shell, Perl or Makefile text: '$name', or '#' lines that are no
+    preprocessor directive (in the code as normalised: comments and strings
+    are still there, so only lines where they cannot hide it count)."""
+    for line in lines:
+        if _NOT_PREPROCESSOR.match(line):
+            return True
+        code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
+        if _SHELL_VARIABLE.search(code):
+            return True
+    return False
 
 
 def _walk_snippet(tu):

@@ -20,8 +20,11 @@ ARROW = "<--"
 
 # "..." standing for an omitted expression: after "(", ",", "=" or "return",
 # before ")", "," or ";".
-_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)\.\.\.(?=\s*[),;])")
-_ELIDED_LINE = re.compile(r"^\s*(?:\.\.\.|/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)\.\.\.(?=\s*[),;\]])")
+_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.\]?|/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+# A listing with a line number at the start of every line ("1 bool f(void)",
+# "12  {", "3: x++;"), as RCU's design documents number theirs.
+_LINE_NUMBER = re.compile(r"^(\s*\d+[:.]?)(?=\s|$)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,13 +97,29 @@ def _code_ranges(line: str, in_comment: bool) -> Tuple[List[Tuple[int, int, str]
     return [p for p in pieces if p[0] < p[1]], False
 
 
+def _numbered(lines: List[str]) -> bool:
+    """Whether every non-blank line starts with a line number, counting up."""
+    numbers = []
+    for line in lines:
+        if line.strip():
+            match = _LINE_NUMBER.match(line)
+            if not match:
+                return False
+            numbers.append(int(match.group(1).strip().rstrip(":.")))
+    return len(numbers) >= 2 and all(b > a for a, b in zip(numbers, numbers[1:]))
+
+
 def normalise(snippet: Snippet) -> Normalised:
     out: List[str] = []
     arrows: Dict[int, ArrowNote] = {}
     escapes: List[Tuple[int, int, str]] = []
     elided: List[int] = []
     in_comment = False
-    for index, line in enumerate(l.text for l in snippet.lines):
+    source_lines = [l.text for l in snippet.lines]
+    numbered = _numbered(source_lines)
+    for index, line in enumerate(source_lines):
+        if numbered:
+            line = _LINE_NUMBER.sub(lambda m: " " * len(m.group(1)), line)
         pieces, next_comment = _code_ranges(line, in_comment)
         text = list(line)
         for start, end, kind in pieces:
