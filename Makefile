@@ -12,7 +12,7 @@ ENTRYDOC_TRACE ?= 1
 O ?= _build
 STAMP := $(VENV)/.installed
 
-.PHONY: demo setup test bench fuzz rules-table htmldocs clean
+.PHONY: kernel-tree demo setup test bench fuzz rules-table htmldocs clean
 
 demo: setup
 	@echo "== example_docs/core-api (correct pages: no findings expected) =="
@@ -57,3 +57,19 @@ htmldocs: setup
 
 clean:
 	rm -rf $(VENV) $(O) .pytest_cache *.egg-info
+
+
+# A real kernel tree to check against (not run by CI): installs Debian's
+# linux-source-$(KVER) (apt-get; it ships /usr/src/linux-source-$(KVER).tar.xz),
+# unpacks it under $(KTREES), and runs model-diff, srctree-mode lint of the
+# tree's own entry.rst and the tests that use a real tree (ENTRYDOC_KERNEL_TREE).
+KVER ?= 6.12
+KTREES ?= _trees
+kernel-tree: setup
+	@test -f /usr/src/linux-source-$(KVER).tar.xz || apt-get install -y linux-source-$(KVER)
+	@mkdir -p $(KTREES)
+	@test -f $(KTREES)/linux-source-$(KVER)/Makefile || tar -xf /usr/src/linux-source-$(KVER).tar.xz -C $(KTREES)
+	-$(BIN)/sphinx-entrydoc model-diff --srctree $(KTREES)/linux-source-$(KVER)
+	-$(BIN)/sphinx-entrydoc lint --no-cache --srctree $(KTREES)/linux-source-$(KVER) \
+	  $(KTREES)/linux-source-$(KVER)/Documentation/core-api/entry.rst
+	ENTRYDOC_KERNEL_TREE=$(abspath $(KTREES)/linux-source-$(KVER)) $(BIN)/python -m pytest -q tests/test_srctree_kernel.py

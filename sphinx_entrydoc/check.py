@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from .config import Config
-from .errors import InputError, LibclangMissing
+from .errors import CheckAborted, InputError, LibclangMissing
 from .extract import Document, extract
 from .findings import Finding
 from .normalise import Normalised, normalise
@@ -118,9 +118,54 @@ def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = 
     return Prepared(document, config, [normalise(s) for s in document.c_snippets])
 
 
-@_nesting
 def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
-    """Steps compile to check (libclang, the rules) of a prepared document."""
+    """Steps compile to check (libclang, the rules) of a prepared document.
+    Raises CheckAborted when the compiler crashes or a snippet nests deeper
+    than the checker can follow: the findings would be incomplete, and
+    must not pass for a clean document."""
+    with _no_swallowed_errors() as swallowed:
+        try:
+            result = _finish(prepared)
+        except RecursionError:
+            swallowed.append(RecursionError())
+        if swallowed:
+            prepared.document.compiled = []
+            # ctypes wraps an error raised while converting a callback's
+            # arguments (ArgumentError: "RecursionError: ...").
+            if any(isinstance(e, RecursionError) or "RecursionError" in str(e) for e in swallowed):
+                raise CheckAborted("a C snippet nests too deeply for the checker (expressions or "
+                                   "statements hundreds of levels deep)")
+            first = swallowed[0]
+            raise CheckAborted(f"the checker failed inside a libclang callback "
+                               f"({type(first).__name__}: {first}); please report it")
+    return result
+
+
+class _no_swallowed_errors:
+    """Collect the exceptions Python would only print and ignore: those
+    raised in a ctypes callback (libclang's visitor calls back into Python;
+    a RecursionError there would silently cut a walk short, hiding findings)."""
+
+    def __enter__(self):
+        import sys
+        self.swallowed: List[BaseException] = []
+        self.previous = sys.unraisablehook
+
+        def hook(unraisable):
+            if unraisable.exc_value is not None:
+                self.swallowed.append(unraisable.exc_value)
+            else:
+                self.previous(unraisable)
+        sys.unraisablehook = hook
+        return self.swallowed
+
+    def __exit__(self, *exc_info):
+        import sys
+        sys.unraisablehook = self.previous
+        return False
+
+
+def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     document, config, normalised = prepared.document, prepared.config, prepared.normalised
     if prepared.skip:
         return [], document

@@ -24,13 +24,19 @@ PROG = "sphinx-entrydoc"
 # -- command line ---------------------------------------------------------------
 
 def _seconds(value: str) -> float:
+    from .settings import seconds
     try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if seconds < 0:
-        raise argparse.ArgumentTypeError(f"invalid value {value!r}: a number of seconds, 0 for no limit")
-    return seconds
+        return seconds(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: allowed values are {exc}")
+
+
+def _size(value: str) -> int:
+    from .settings import size
+    try:
+        return size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid value {value!r}: allowed values are {exc}")
 
 
 def _jobs(value: str) -> int:
@@ -75,6 +81,9 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                         help="stop checking a document after this long and report it (default 60; "
                              "0: check in this process, no limit)")
+    common.add_argument("--memory-limit", type=_size, metavar="SIZE",
+                        help="address space each checking worker may add, e.g. 512M or 4G "
+                             "(default 2G; 0: no limit)")
     common.add_argument("--no-cache", dest="cache", action="store_false", default=None,
                         help="neither read nor write the result cache")
     common.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default .entrydoc-cache)")
@@ -147,6 +156,7 @@ def _settings(args: argparse.Namespace):
         "srctree": args.srctree, "profile": getattr(args, "profile", None),
         "select": _codes(getattr(args, "select", None)), "ignore": _codes(getattr(args, "ignore", None)),
         "format": args.format, "jobs": getattr(args, "jobs", None), "timeout": getattr(args, "timeout", None),
+        "memory_limit": getattr(args, "memory_limit", None),
         "cache": getattr(args, "cache", None), "cache_dir": getattr(args, "cache_dir", None),
         "strict": getattr(args, "strict", None), "literal_language": getattr(args, "literal_language", None),
         "documents": _documents(getattr(args, "documents", None)),
@@ -243,14 +253,14 @@ def lint_command(args: argparse.Namespace) -> int:
     cache = _cache(settings, config)
     if sources:
         _warn_model_tree_disagreements(config)
-    outcome = check_sources(sources, config, cache, settings.jobs, settings.timeout)
+    outcome = check_sources(sources, config, cache, settings.jobs, **settings.limits())
     errors += outcome.errors
     findings = outcome.findings
     if args.diff:
         return _show_diff(findings, outcome.sources, errors, config)
     if args.fix:
         named = {os.path.normpath(p) for p in args.paths if p != "-"}
-        findings = _apply_fixes(findings, outcome.sources, config, cache, settings.jobs, errors, named)
+        findings = _apply_fixes(findings, outcome.sources, config, cache, settings, errors, named)
     for line in _unique(errors):
         _error(line)
     _emit(settings.format, findings, report.Summary(findings, outcome.checked, errors,
@@ -280,7 +290,8 @@ def _config(settings):
     """The core's Config; the source tree defaults to ``$srctree``, as the
     kernel's ``make htmldocs`` exports it (the tree index decides)."""
     from .config import resolve_kernel_version, resolve_srctree
-    return resolve_kernel_version(resolve_srctree(settings.config()))
+    warn = lambda message: print(f"{PROG}: warning: {message}", file=sys.stderr)  # noqa: E731
+    return resolve_kernel_version(resolve_srctree(settings.config(), warn=warn))
 
 
 def _kernel_name(config) -> str:
@@ -422,7 +433,7 @@ def _show_diff(findings, sources, errors: List[str], config) -> int:
     return 2 if errors else (1 if files else 0)
 
 
-def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], named=None) -> List[Finding]:
+def _apply_fixes(findings, sources, config, cache, settings, errors: List[str], named=None) -> List[Finding]:
     """Write the fixes, then lint the rewritten files again, so the findings
     reported are those that remain, at their new positions.  ``named``: the
     paths given on the command line; a symbolic link found by walking a
@@ -451,7 +462,7 @@ def _apply_fixes(findings, sources, config, cache, jobs, errors: List[str], name
         return list(findings)
     again, read_errors = read_all(rewritten)
     errors += read_errors
-    outcome = check_sources(again, config, cache, jobs)
+    outcome = check_sources(again, config, cache, settings.jobs, **settings.limits())
     errors += outcome.errors
     kept = [f for f in findings if f.path not in set(rewritten)]
     return sorted(kept + outcome.findings)
@@ -474,7 +485,7 @@ def patch_command(args: argparse.Namespace) -> int:
     cache = _cache(settings, config)
     _warn_model_tree_disagreements(config)
     reports, errors = review(patches, config, tree=settings.srctree or os.getcwd(),
-                             cache=cache, jobs=settings.jobs)
+                             cache=cache, jobs=settings.jobs, limits=settings.limits())
     for line in _unique(errors):
         _error(line)
     findings = [f for r in reports for f in r.findings]

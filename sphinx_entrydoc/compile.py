@@ -152,9 +152,16 @@ def _parse_screened(code: str, api: Api, ci, assumed: Optional[List[str]] = None
         # it): the stubs as text, for the rest of the process.
         from .stubs import forget_precompiled
         forget_precompiled(api)
-        return index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False) + extra,
-                             unsaved_files=unsaved,
-                             options=ci.TranslationUnit.PARSE_NONE)
+        try:
+            return index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False) + extra,
+                                 unsaved_files=unsaved,
+                                 options=ci.TranslationUnit.PARSE_NONE)
+        except ci.TranslationUnitLoadError:
+            # libclang caught a crash of its own (e.g. '#pragma clang __debug
+            # crash') and made no translation unit: nothing of this snippet
+            # could be checked, which ED107 says.
+            from .errors import CheckAborted
+            raise CheckAborted("the compiler crashed on a snippet of this document") from None
 
 
 @functools.lru_cache(maxsize=1)
@@ -690,9 +697,13 @@ def _walk_snippet(tu):
 
 
 def _walk(cursor, parent):
-    yield cursor, parent
-    for child in cursor.get_children():
-        yield from _walk(child, cursor)
+    """Depth first, children in order, with an explicit stack: an
+    expression a thousand terms deep must not exhaust Python's recursion."""
+    stack = [(cursor, parent)]
+    while stack:
+        cursor, parent = stack.pop()
+        yield cursor, parent
+        stack.extend((child, cursor) for child in reversed(list(cursor.get_children())))
 
 
 def _recovered_call(cursor, parent, ci) -> Optional[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from typing import Dict, Tuple
 
@@ -104,16 +105,52 @@ def default_cache_dir() -> str:
     return os.path.join(base, "sphinx-entrydoc")
 
 
-def resolve_srctree(config: Config, environ=os.environ) -> Config:
+def resolve_srctree(config: Config, environ=os.environ, warn=None) -> Config:
     """``config`` with ``srctree`` taken from the ``srctree`` environment
     variable when the configuration leaves it empty (the kernel's ``make
     htmldocs`` exports it, and its kerneldoc extension reads it).  The CLI and
     the Sphinx extension both call this where they build their Config; the
     core itself never reads the environment, so a Config means the same
-    everywhere."""
-    if config.srctree or not environ.get(SRCTREE_ENV):
+    everywhere.
+
+    Fails closed: a tree named in the configuration that is not a kernel
+    tree is an InputError (the run stops with one line); one the
+    environment names is dropped, with one call of ``warn`` saying so, and
+    every document is still checked, without it."""
+    if config.srctree:
+        problem = srctree_problem(config.srctree)
+        if problem:
+            raise InputError(problem)
         return config
-    return dataclasses.replace(config, srctree=os.path.abspath(environ[SRCTREE_ENV]))
+    if not environ.get(SRCTREE_ENV):
+        return config
+    path = os.path.abspath(environ[SRCTREE_ENV])
+    problem = srctree_problem(path)
+    if problem:
+        if warn is not None:
+            warn(f"${SRCTREE_ENV}: {problem}; the documents are checked without a source tree")
+        return config
+    return dataclasses.replace(config, srctree=path)
+
+
+def srctree_problem(path: str) -> str:
+    """Why ``path`` cannot be indexed as a kernel source tree ("" when it can)."""
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = None
+    return _srctree_problem(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _srctree_problem(path: str, _stamp) -> str:
+    from .srctree import INDEXED_DIRS, indexed_directories
+    if not os.path.isdir(path):
+        return f"srctree {path!r} is not a directory"
+    if not indexed_directories(path):
+        return (f"srctree {path!r} has none of " + ", ".join(d + "/" for d in INDEXED_DIRS)
+                + ": is it a kernel source tree?")
+    return ""
 
 
 def resolve_kernel_version(config: Config) -> Config:

@@ -7,3 +7,9 @@ class InputError(Exception):
 
 class LibclangMissing(InputError):
     pass
+
+
+class CheckAborted(Exception):
+    """The compiler could not check a document (it crashed, or the document
+    nests deeper than the checker can follow): the message is the reason,
+    and the document gets an ED107 finding instead of findings."""

@@ -8,6 +8,7 @@ at the exact ``.rst`` line and column (tabs counted as one column).
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from typing import Dict, List, Optional, Tuple, Union
@@ -84,10 +85,12 @@ class Paragraph:
         return self.spans[-1][1]
 
     def position(self, offset: int) -> Tuple[int, int]:
-        for start, line, column in reversed(self.spans):
-            if offset >= start:
-                return line, column + offset - start
-        return self.spans[0][1], self.spans[0][2]
+        # A binary search: a long paragraph has many lines and many names.
+        index = bisect.bisect_right(self.spans, (offset, float("inf"), 0)) - 1
+        if index < 0:
+            return self.spans[0][1], self.spans[0][2]
+        start, line, column = self.spans[index]
+        return line, column + offset - start
 
 
 @dataclasses.dataclass

@@ -14,7 +14,7 @@ import dataclasses
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .clang import cindex
-from .compile import Call, Compiled
+from .compile import Call, Compiled, _walk as walk
 
 MAX_STATES = 256      # distinct stacks kept per program point
 MAX_ITERATIONS = 4    # loop and goto fixed-point rounds
@@ -233,16 +233,25 @@ class FunctionFlow:
 
     # -- expressions: calls in evaluation order ------------------------------
     def expr(self, cursor, states):
+        """Children before their parent, left to right, with an explicit
+        stack: ``(f(), 1) + 1 + 1 ...`` is as deep as it is long, and a
+        thousand terms must not exhaust Python's recursion."""
         K = self.ci.CursorKind
-        for child in cursor.get_children():
-            if child.kind in (K.COMPOUND_STMT,):
-                states = self.stmt(child, states)
-            else:
-                states = self.expr(child, states)
-        if cursor.kind in (K.CALL_EXPR, K.UNEXPOSED_EXPR):
-            call = self.calls.get((cursor.location.line, cursor.location.column))
-            if call is not None and cursor == call.cursor:
-                states = self.call(call, cursor, states)
+        stack = [(cursor, True)]
+        stack.extend((child, False) for child in reversed(list(cursor.get_children())))
+        while stack:
+            node, children_done = stack.pop()
+            if not children_done:
+                if node.kind == K.COMPOUND_STMT:
+                    states = self.stmt(node, states)
+                    continue
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(list(node.get_children())))
+                continue
+            if node.kind in (K.CALL_EXPR, K.UNEXPOSED_EXPR):
+                call = self.calls.get((node.location.line, node.location.column))
+                if call is not None and node == call.cursor:
+                    states = self.call(call, node, states)
         return states
 
     def call(self, call: Call, cursor, states):
@@ -326,17 +335,30 @@ def _strip(cursor, K):
     return cursor
 
 
+def _operator(cursor, left, right) -> str:
+    """The operator token of a binary operator whose left operand is a
+    plain name: the second token between the operands' starts (tokenizing
+    the whole operator, for every operator of a long expression, would be
+    quadratic)."""
+    ci = cindex()
+    between = ci.SourceRange.from_locations(left.extent.start, right.extent.start)
+    tokens = ci.TokenGroup.get_tokens(cursor.translation_unit, between)
+    for number, token in enumerate(tokens):
+        if number == 1:
+            return token.spelling
+    return ""
+
+
 def assignments(function) -> Dict[Tuple[int, int], str]:
     """Map each call's location to the variable its result is stored in."""
     K = cindex().CursorKind
     found: Dict[Tuple[int, int], str] = {}
-    for cursor in function.walk_preorder():
+    for cursor, _parent in walk(function, None):   # not walk_preorder(): it recurses
         target = value = None
         if cursor.kind == K.BINARY_OPERATOR:
             children = list(cursor.get_children())
-            tokens = [t.spelling for t in cursor.get_tokens()]
-            if len(children) == 2 and children[0].kind == K.DECL_REF_EXPR and len(tokens) > 1 \
-                    and tokens[1] == "=":
+            if len(children) == 2 and children[0].kind == K.DECL_REF_EXPR \
+                    and _operator(cursor, *children) == "=":
                 target, value = children[0].spelling, children[1]
         elif cursor.kind == K.VAR_DECL:
             children = [c for c in cursor.get_children() if c.kind != K.TYPE_REF]

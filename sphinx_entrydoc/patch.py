@@ -556,12 +556,14 @@ def documents_to_check(patches: List[Patch], tree: str, errors: Optional[List[st
 
 
 def on_added_lines(findings: Iterable[Finding], diff: FileDiff) -> List[Finding]:
-    """Only what the patch itself brings: findings on lines it adds."""
+    """Only what the patch itself brings: findings on lines it adds, and
+    those that stand for the whole document (ED106, ED107)."""
+    from .rules.compile import WHOLE_DOCUMENT
     added = diff.added_lines()
-    return [f for f in findings if f.line in added]
+    return [f for f in findings if f.line in added or f.code in WHOLE_DOCUMENT]
 
 
-def review(patches: List[Patch], config, tree: str, cache=None, jobs: int = 1
+def review(patches: List[Patch], config, tree: str, cache=None, jobs: int = 1, limits=None
            ) -> Tuple[List[PatchReport], List[str]]:
     """Findings of every patch: the core's on the lines each adds to its
     documents, and the hygiene rules'.  Returns (reports, input errors)."""
@@ -574,7 +576,7 @@ def review(patches: List[Patch], config, tree: str, cache=None, jobs: int = 1
     documents = documents_to_check(patches, tree, errors)
     sources = [Source(diff.path, rebuilt.text, rebuilt.text.encode("utf-8"))
                for _, diff, rebuilt in documents]
-    outcome = check_sources(sources, config, cache, jobs)
+    outcome = check_sources(sources, config, cache, jobs, **(limits or {}))
     texts = {(id(patch), diff.path): rebuilt.text for patch, diff, rebuilt in documents}
     listed = hygiene.listed_docnames(patches, lambda p, d: texts.get((id(p), d.path), ""))
     reports = []

@@ -3,20 +3,36 @@ removed) to exact positions in the raw ``.rst`` file, where a tab counts as
 one column."""
 from __future__ import annotations
 
+import bisect
+import functools
 from typing import List, Optional, Sequence, Tuple
 
 TAB_WIDTH = 8  # docutils' and Sphinx's default tab_width
 
 
 def raw_column(raw: str, visual: int) -> int:
-    """1-based raw column of the character drawn at 0-based visual column ``visual``."""
+    """1-based raw column of the character drawn at 0-based visual column ``visual``.
+
+    Constant time after the first call for a line: a line with thousands of
+    calls asks for thousands of columns."""
+    if "\t" not in raw:
+        return visual + 1
+    starts = _visual_starts(raw)
+    if visual >= starts[-1]:
+        return len(raw) + 1 + (visual - starts[-1])
+    return bisect.bisect_right(starts, visual)
+
+
+@functools.lru_cache(maxsize=256)
+def _visual_starts(raw: str) -> List[int]:
+    """The visual column where each character of ``raw`` starts, then the
+    column after the last one."""
+    starts = [0]
     col = 0
-    for index, char in enumerate(raw):
-        width = TAB_WIDTH - col % TAB_WIDTH if char == "\t" else 1
-        if visual < col + width:
-            return index + 1
-        col += width
-    return len(raw) + 1 + (visual - col)
+    for char in raw:
+        col += TAB_WIDTH - col % TAB_WIDTH if char == "\t" else 1
+        starts.append(col)
+    return starts
 
 
 def locate_block(lines: Sequence[str], block: Sequence[str], hint: Optional[int]) -> Optional[Tuple[int, int]]:

@@ -18,12 +18,16 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 from .cache import Cache, Stats
 from .config import Config
-from .errors import InputError, LibclangMissing
+from .errors import CheckAborted, InputError, LibclangMissing
 from .findings import Finding
 from .read import Source, decode, read_source
 
 STDIN = "-"
 DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
+# Address space a worker may add to what it started with (RLIMIT_AS): a
+# snippet that makes libclang allocate without end kills its worker, not
+# the machine.  0: no limit.
+DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 # Directories never walked into: version control, caches, build output.
 SKIPPED_DIRS = ("_build",)
 
@@ -128,7 +132,8 @@ def read_all(documents: Sequence[str], stdin_name: str = "<stdin>") -> Tuple[Lis
 # -- checking -----------------------------------------------------------------
 
 def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cache] = None,
-                  jobs: int = 1, timeout: float = DEFAULT_TIMEOUT) -> Outcome:
+                  jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
+                  memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Outcome:
     """Findings of every source; the ones the cache lacks are checked (in
     ``jobs`` processes when there are several) and then cached."""
     outcome = Outcome(sources={s.path: s for s in sources}, results=[None] * len(sources))
@@ -145,7 +150,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         # run finds out in the worker that loads it, off the main process.)
         from .clang import cindex
         cindex()
-    checked = _run([sources[p] for p in missing], config, jobs, timeout)
+    checked = _run([sources[p] for p in missing], config, jobs, timeout, memory_limit)
     for position, (status, result) in zip(missing, checked):
         if status == "fatal":
             raise Fatal(result)
@@ -160,8 +165,7 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
             continue
         if status == "aborted":
             # A finding, not a lost document; never cached, so the next run tries again.
-            from .rules.compile import CHECK_ABORTED
-            outcome.results[position] = [CHECK_ABORTED.at(sources[position].path, 1, 1, reason=result)]
+            outcome.results[position] = [aborted_finding(sources[position].path, result)]
             continue
         outcome.results[position] = result
         if cache is not None:
@@ -177,14 +181,22 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
     return outcome
 
 
-def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT):
+def aborted_finding(path: str, reason: str) -> Finding:
+    """ED107: the document could not be checked.  It stands for the whole
+    document (line 1), so no filter by line may drop it (see patch.py)."""
+    from .rules.compile import CHECK_ABORTED
+    return CHECK_ABORTED.at(path, 1, 1, reason=reason)
+
+
+def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFAULT_TIMEOUT,
+         memory_limit: int = DEFAULT_MEMORY_LIMIT):
     tasks = [(source, config) for source in sources]
     if not tasks:
         return []
     if timeout <= 0:
         return [check_one(task) for task in tasks]
     try:
-        return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout)
+        return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout, memory_limit)
     except OSError:
         # No processes here (a sandbox without fork or pipes): the same
         # work in this process, without the time limit.
@@ -199,6 +211,7 @@ def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFA
 # stage can hang or crash on a hostile document; either way the document
 # becomes an ED107 finding and the run goes on.
 PREPARE, FINISH = "prepare", "finish"
+CALL = "call"   # any module-level function: what the Supervisor sends
 
 
 class _Worker:
@@ -207,10 +220,17 @@ class _Worker:
     when it dies (libclang runs in-process: a crash there would otherwise
     end the run)."""
 
-    def __init__(self, context, stage: str, config: Optional[Config] = None):
+    def __init__(self, context, stage: str, config: Optional[Config] = None,
+                 memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        import tempfile
         self.stage = stage
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, self.conn), daemon=True)
+        # The worker's stderr: libclang prints crash reports there ("LLVM
+        # ERROR: out of memory", a stack dump); the reason it died is taken
+        # from it, and the build log stays clean.
+        self.log = tempfile.TemporaryFile()
+        self.process = context.Process(target=_serve, args=(child, self.conn, memory_limit, self.log),
+                                       daemon=True)
         self.process.start()
         child.close()
         self.task: Optional[int] = None
@@ -231,10 +251,29 @@ class _Worker:
             self.process.kill()
             self.process.join()
         self.conn.close()
+        self.log.close()
+
+    def complaint(self) -> str:
+        """libclang's own words about the last task, if it left any."""
+        try:
+            self.log.seek(0)
+            text = self.log.read()[-65536:].decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        found = [l.strip() for l in text.splitlines() if l.startswith("LLVM ERROR:")]
+        return found[-1] if found else ""
+
+    def reason(self, reason: str) -> str:
+        complaint = self.complaint()
+        return f"{reason} ({complaint})" if complaint and complaint not in reason else reason
 
 
-def _serve(conn, parent_end) -> None:
+def _serve(conn, parent_end, memory_limit: int = 0, log=None) -> None:
     parent_end.close()
+    limit_memory(memory_limit)
+    if log is not None:
+        sys.stderr.flush()
+        os.dup2(log.fileno(), 2)
     while True:
         try:
             message = conn.recv()
@@ -242,16 +281,48 @@ def _serve(conn, parent_end) -> None:
             return
         if message is None:
             return
+        if log is not None:
+            log.seek(0)
+            log.truncate()
         stage, payload = message
         if stage == "warm":
             _warm(payload)
+        elif stage == CALL:
+            function, argument = payload
+            conn.send(function(argument))
         elif stage == PREPARE:
             conn.send(prepare_one(payload))
         else:
             conn.send(finish_one(payload))
 
 
-def _supervised(tasks, workers: int, timeout: float):
+def limit_memory(limit: int) -> None:
+    """Let this process grow its address space by at most ``limit`` bytes
+    (RLIMIT_AS: what it has mapped now plus ``limit``; a worker forked from
+    a large Sphinx process starts large).  Beyond it, allocations fail:
+    Python raises MemoryError, libclang aborts; either ends in ED107."""
+    if not limit:
+        return
+    try:
+        import resource
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = size + limit
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass   # no /proc or no setrlimit here: the time limit still applies
+
+
+def _timed_out(timeout: float) -> str:
+    return (f"checking took longer than the {timeout:g} s per-document limit (--timeout, "
+            f"entrydoc_timeout) and was stopped")
+
+
+def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT_MEMORY_LIMIT):
     import time
     from multiprocessing.connection import wait
     context = _context()
@@ -259,7 +330,7 @@ def _supervised(tasks, workers: int, timeout: float):
     results: List[Optional[tuple]] = [None] * len(tasks)
     queues: Dict[str, list] = {PREPARE: [(i, task) for i, task in enumerate(tasks)], FINISH: []}
     queues[PREPARE].reverse()
-    pool = [_Worker(context, stage, config) for stage in (PREPARE, FINISH) for _ in range(workers)]
+    pool = [_Worker(context, stage, config, memory_limit) for stage in (PREPARE, FINISH) for _ in range(workers)]
     try:
         while queues[PREPARE] or queues[FINISH] or any(w.task is not None for w in pool):
             for worker in pool:
@@ -278,35 +349,132 @@ def _supervised(tasks, workers: int, timeout: float):
                         status, value = worker.conn.recv()
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
-                        results[worker.task] = ("aborted", _death(worker.process.exitcode))
+                        results[worker.task] = ("aborted", worker.reason(
+                            _death(worker.process.exitcode, memory_limit)))
                     else:
-                        if worker.stage == PREPARE and status == "ok":
-                            queues[FINISH].insert(0, (worker.task, value))
+                        if status == "aborted":
+                            # The compiler crashed and recovered: say why, start afresh.
+                            results[worker.task] = (status, worker.reason(value))
                         else:
-                            results[worker.task] = (status, value)
-                        worker.task = None
-                        continue
+                            if worker.stage == PREPARE and status == "ok":
+                                queues[FINISH].insert(0, (worker.task, value))
+                            else:
+                                results[worker.task] = (status, value)
+                            worker.task = None
+                            continue
                 elif time.monotonic() - worker.started >= timeout:
-                    results[worker.task] = ("aborted", f"checking took longer than the {timeout:g} s "
-                                                       "per-document limit (--timeout) and was stopped")
+                    results[worker.task] = ("aborted", _timed_out(timeout))
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = _Worker(context, worker.stage, config)
+                pool[index] = _Worker(context, worker.stage, config, memory_limit)
     finally:
         for worker in pool:
             worker.stop()
     return results
 
 
-def _death(exitcode) -> str:
+class Supervisor:
+    """One supervised worker kept for a whole build and fed task after task
+    (the Sphinx extension checks each document it reads through it).  The
+    worker is forked on first use, after every import and after the stubs
+    are loaded, so a task costs two pipe messages; it is replaced only when
+    a task hangs past ``timeout``, kills it, or crashes the compiler.  A
+    Supervisor belongs to the process that made it: after a fork (Sphinx's
+    ``-j`` readers) a process gets its own through :func:`supervisor`."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self.owner = os.getpid()
+        self.worker: Optional[_Worker] = None
+        self.started = 0   # workers started, for the tests and the benchmark
+
+    def run(self, function, argument):
+        """What ``function(argument)`` returns -- a (status, value) pair --
+        computed in the worker, or ("aborted", reason) when it hung or died.
+        With timeout 0, or where no process can be made, it runs here,
+        unsupervised."""
+        import time
+        from multiprocessing.connection import wait
+        if self.timeout <= 0:
+            return function(argument)
+        try:
+            if self.worker is None or not self.worker.process.is_alive():
+                self._replace()
+            self.worker.conn.send((CALL, (function, argument)))
+            start = time.monotonic()
+            while True:
+                left = self.timeout - (time.monotonic() - start)
+                if wait([self.worker.conn], timeout=max(0.0, left)):
+                    try:
+                        result = self.worker.conn.recv()
+                    except (EOFError, OSError):
+                        self.worker.process.join(timeout=2)
+                        reason = self.worker.reason(_death(self.worker.process.exitcode, self.memory_limit))
+                        break
+                    if result[0] != "aborted":
+                        return result
+                    # The compiler crashed and recovered: say why, start afresh.
+                    reason = self.worker.reason(result[1])
+                    break
+                if time.monotonic() - start >= self.timeout:
+                    reason = _timed_out(self.timeout)
+                    break
+        except OSError:
+            return function(argument)
+        self._replace()
+        return "aborted", reason
+
+    def _replace(self) -> None:
+        if self.worker is not None:
+            self.worker.stop(kill=True)
+        self.worker = _Worker(_context(), CALL, None, self.memory_limit)
+        self.started += 1
+
+    def close(self) -> None:
+        if self.worker is not None and os.getpid() == self.owner:
+            self.worker.stop()
+        self.worker = None
+
+
+_SUPERVISORS: Dict[int, Supervisor] = {}
+
+
+def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Supervisor:
+    """This process's Supervisor with these limits (one worker per process,
+    reused across documents)."""
+    current = _SUPERVISORS.get(os.getpid())
+    if current is not None and (current.timeout, current.memory_limit) != (timeout, memory_limit):
+        current.close()
+        current = None
+    if current is None:
+        if not _SUPERVISORS:
+            import atexit
+            atexit.register(close_supervisors)
+        current = _SUPERVISORS[os.getpid()] = Supervisor(timeout, memory_limit)
+    return current
+
+
+def close_supervisors() -> None:
+    """Stop this process's worker (the end of a build, or of the program)."""
+    current = _SUPERVISORS.pop(os.getpid(), None)
+    if current is not None:
+        current.close()
+
+
+def _death(exitcode, memory_limit: int = 0) -> str:
     import signal
     if exitcode is not None and exitcode < 0:
         try:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = f"signal {-exitcode}"
-        return f"the checker crashed ({name}) while compiling this document's snippets"
+        why = ""
+        if memory_limit and -exitcode == signal.SIGABRT:
+            # libclang aborts when an allocation fails.
+            why = f"; perhaps it ran past the {memory_limit // 2 ** 20:,} MiB memory limit"
+        return f"the checker crashed ({name}{why}) while compiling this document's snippets"
     return f"the checker stopped unexpectedly (exit status {exitcode})"
 
 
@@ -357,6 +525,33 @@ def finish_one(data: bytes):
     return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared)[0]))
 
 
+def finish_prepared(task):
+    """For the Sphinx extension, in its worker: (Prepared, trace?) ->
+    ("ok", (findings, [(snippet, trace)])) or what :func:`_guarded` says.
+    The document was prepared from Sphinx's doctree in the builder's
+    process; compiling and the rules run here, and the translation units
+    die here."""
+    prepared, want_trace = task
+
+    def run():
+        from .check import finish
+        try:
+            findings, document = finish(prepared)
+            traces = []
+            if want_trace:
+                from .trace import trace_document
+                traces = trace_document(document)
+            return "ok", (findings, traces)
+        finally:
+            prepared.document.compiled = []
+    return _guarded(prepared.document.source.path, run)
+
+
+def guarded(path: str, work):
+    """("ok", ``work()``), or why it failed, as plain data."""
+    return _guarded(path, lambda: ("ok", work()))
+
+
 def _warm(config: Config) -> None:
     """What every FINISH task needs, loaded before the first one arrives.
     Failures are left for that task to report."""
@@ -372,6 +567,10 @@ def _warm(config: Config) -> None:
 def _guarded(path: str, run):
     try:
         return run()
+    except CheckAborted as exc:
+        return "aborted", str(exc)
+    except MemoryError:
+        return "aborted", "checking ran out of memory (the memory limit, --memory-limit)"
     except LibclangMissing as exc:
         return "fatal", str(exc)
     except InputError as exc:

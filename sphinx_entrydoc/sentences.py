@@ -12,9 +12,13 @@ _MENTION = re.compile(r"(?<![\w.$>-])(" + _BRACED + r"|[A-Za-z_]\w*)\(\)")
 _ROLE = re.compile(r":c:(?:func|macro):`(?:[^`<]*<)?~?([A-Za-z_]\w*)(?:\(\))?>?`")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`*:])")
 _ABBREVIATION = re.compile(r"(?:\be\.g|\bi\.e|\betc|\bvs|\bcf)\.$")
+_LONGEST_ABBREVIATION = len("etc.") + 1
 
 # Markup whose text is not prose: inline literals, roles, URLs, substitutions.
-_NOT_PROSE = re.compile(r"``.*?``|:[\w:+-]+:`[^`]*`|`[^`]*`_{0,2}|https?://\S+|\|[^|\s]+\|")
+# A role starts only where no role-name character precedes it (as in
+# reStructuredText): otherwise ':a:a:a...' would be tried from every colon,
+# each try scanning to the end (quadratic).
+_NOT_PROSE = re.compile(r"``.*?``|(?<![\w:+-]):[\w:+-]+:`[^`]*`|`[^`]*`_{0,2}|https?://\S+|\|[^|\s]+\|")
 
 
 def sentences(text: str) -> List[Tuple[int, str]]:
@@ -22,10 +26,12 @@ def sentences(text: str) -> List[Tuple[int, str]]:
     pieces: List[Tuple[int, str]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        candidate = text[start:match.start()]
-        if _ABBREVIATION.search(candidate):
+        # Only the candidate's last few characters can end in an
+        # abbreviation; searching all of it again at each skipped end
+        # would be quadratic in a paragraph of "e.g. A e.g. A ...".
+        if _ABBREVIATION.search(text, max(start, match.start() - _LONGEST_ABBREVIATION), match.start()):
             continue
-        pieces.append((start, candidate))
+        pieces.append((start, text[start:match.start()]))
         start = match.end()
     pieces.append((start, text[start:]))
     return pieces

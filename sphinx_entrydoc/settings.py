@@ -38,6 +38,7 @@ class Settings:
     format: str = "text"
     jobs: int = 1
     timeout: float = 60.0
+    memory_limit: int = 2 * 1024 ** 3
     cache: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR
     strict: bool = False
@@ -48,6 +49,10 @@ class Settings:
     documents: Tuple[str, ...] = ("auto",)
     kernel_version: str = ""
     source: str = ""  # the configuration file read, "" for none
+
+    def limits(self) -> Dict[str, Any]:
+        """The supervision limits, as runner.check_sources takes them."""
+        return {"timeout": self.timeout, "memory_limit": self.memory_limit}
 
     def config(self) -> Config:
         return Config(stub_dirs=self.stubs, profile=self.profile, select=self.select,
@@ -118,10 +123,53 @@ def _jobs(value, base):
     return value
 
 
+MAX_SECONDS = 86_400
+_SECONDS = f"a number of seconds from 0 to {MAX_SECONDS:,} (0: check in-process, without a limit)"
+
+
+def seconds(value) -> float:
+    """A per-document time limit: finite, 0 to a day.  NaN compares false
+    with everything, so it is refused explicitly; inf and 1e10 would
+    overflow the wait in the supervisor."""
+    import math
+    if isinstance(value, bool):
+        raise ValueError(_SECONDS)
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(_SECONDS) from None
+    if math.isnan(number) or not 0 <= number <= MAX_SECONDS:
+        raise ValueError(_SECONDS)
+    return number
+
+
 def _seconds(value, base):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError("a number of seconds, 0 to check in-process without a limit")
-    return float(value)
+    if not isinstance(value, (int, float)):
+        raise ValueError(_SECONDS)
+    return seconds(value)
+
+
+_SIZE = "a size in bytes with an optional K, M or G suffix (powers of 1024), e.g. 512M or 4G; 0: no limit"
+_UNITS = {"": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30}
+
+
+def size(value) -> int:
+    """A memory limit: ``2G``, ``512M``, ``1048576``; 0 for none; at least
+    64 MiB otherwise (less would not even load libclang)."""
+    import re
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(_SIZE)
+    match = re.fullmatch(r"\s*(\d{1,15})\s*([KMG]?)(?:i?B)?\s*", str(value), re.I)
+    if match is None:
+        raise ValueError(_SIZE)
+    number = int(match.group(1)) * _UNITS[match.group(2).upper()]
+    if number and number < 64 * 2 ** 20:
+        raise ValueError(_SIZE + "; at least 64M")
+    return number
+
+
+def _size(value, base):
+    return size(value)
 
 
 def _kernel_version(value, base):
@@ -167,6 +215,7 @@ KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "format": ("format", _choice(PATCH_FORMATS)),
     "jobs": ("jobs", _jobs),
     "timeout": ("timeout", _seconds),
+    "memory-limit": ("memory_limit", _size),
     "cache": ("cache", _bool),
     "cache-dir": ("cache_dir", _path),
     "strict": ("strict", _bool),

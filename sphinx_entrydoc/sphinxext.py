@@ -59,6 +59,8 @@ CONFIG_VALUES = (
     # the document's author.  (bool, str): "-D entrydoc_trace=1" gives a
     # string on some Sphinx versions; trace_enabled() reads both.
     ("entrydoc_trace", False, "env", (bool, str)),
+    ("entrydoc_timeout", 60, "env", (int, float)),
+    ("entrydoc_memory_limit", "2G", "env", (str, int)),
 )
 
 
@@ -163,10 +165,11 @@ def core_config(app) -> Config:
     return config
 
 
-def _core_config(app) -> Tuple[Config, Optional[str]]:
+def _core_config(app, warn=None) -> Tuple[Config, Optional[str]]:
     """The settings, and the one-line problem with the kernel version when
     there is one: the build goes on, checked against the nearest modelled
-    version."""
+    version.  ``warn``: how to say that ``$srctree`` is not a kernel tree
+    (once, at config-inited; the documents are then checked without it)."""
     from .config import resolve_srctree
     config = app.config
     srctree = config.entrydoc_srctree
@@ -184,7 +187,7 @@ def _core_config(app) -> Tuple[Config, Optional[str]]:
         srctree=srctree,
         documents=_documents(config.entrydoc_documents),
         allow_missing_libclang=True,
-    ))
+    ), warn=warn)
     return _with_kernel_version(core, str(config.entrydoc_kernel_version or ""))
 
 
@@ -234,8 +237,10 @@ def _on_config_inited(app, config) -> None:
     for directory in _stub_dirs(app):
         if not os.path.isdir(directory):
             raise ConfigError(f"entrydoc_stub_dirs: {directory!r} is not a directory")
+    limits(app)
     try:
-        core, problem = _core_config(app)
+        core, problem = _core_config(app, warn=lambda message: logger.warning(
+            f"entrydoc: {message}", type=WARNING_TYPE, subtype="srctree"))
         _check_codes(core.select, "entrydoc_select")
         _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
@@ -255,11 +260,44 @@ def _check_codes(patterns, option: str) -> None:
                              "codes such as ED101 or prefixes such as ED1")
 
 
-def check_document(source: Source, config: Config, doctree, docname: str):
-    """The core function, imported when the first document is read: a build
-    with nothing to read never loads the compiler."""
-    from .check import check_document as core
-    return core(source, config, doctree, docname)
+def check_document(source: Source, config: Config, doctree, docname: str, limits=None,
+                   want_trace: bool = False):
+    """(findings, [(snippet, trace)], decision).  The document is prepared
+    here, from Sphinx's doctree (docutils only); compiling and the rules run
+    in this process's supervised worker (runner.Supervisor), so a snippet
+    that hangs or crashes libclang, or eats memory, costs its document an
+    ED107 and the build goes on.  Imported when the first document is
+    read: a build with nothing to read never loads the compiler."""
+    from . import runner
+    from .check import prepare
+    prepared = prepare(source, config, doctree, docname)
+    decision = prepared.document.decision
+    if prepared.skip:
+        return [], [], decision
+    timeout, memory_limit = limits or (runner.DEFAULT_TIMEOUT, runner.DEFAULT_MEMORY_LIMIT)
+    status, result = runner.supervisor(timeout, memory_limit).run(runner.finish_prepared, (prepared, want_trace))
+    if status == "ok":
+        findings, traces = result
+        return findings, traces, decision
+    if status == "aborted":
+        return [runner.aborted_finding(source.path, result)], [], decision
+    raise InputError(result)
+
+
+def limits(app) -> Tuple[float, int]:
+    """(entrydoc_timeout, entrydoc_memory_limit), checked: one ConfigError
+    naming the value and what is allowed."""
+    from .settings import seconds, size
+    try:
+        timeout = seconds(app.config.entrydoc_timeout)
+    except ValueError as exc:
+        raise ConfigError(f"entrydoc_timeout = {app.config.entrydoc_timeout!r}: allowed values are {exc}")
+    try:
+        memory = size(app.config.entrydoc_memory_limit)
+    except ValueError as exc:
+        raise ConfigError(f"entrydoc_memory_limit = {app.config.entrydoc_memory_limit!r}: "
+                          f"allowed values are {exc}")
+    return timeout, memory
 
 
 def _load_compiler(app) -> None:
@@ -360,8 +398,9 @@ def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
 
 
 def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
-    findings, document = check_document(source, core_config(app), doctree, docname)
-    if document.decision is not None and not document.decision.check:
+    findings, traces, decision = check_document(source, core_config(app), doctree, docname, limits(app),
+                                                trace_enabled(app.config.entrydoc_trace))
+    if decision is not None and not decision.check:
         return
     _findings(app.env)[docname] = findings
     for finding in findings:
@@ -371,7 +410,7 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
         app.env.note_dependency(header)
     if trace_enabled(app.config.entrydoc_trace):
         shown = [f for f in findings if not _suppressed(app, f)]
-        _add_traces(doctree, document, shown)
+        _add_traces(doctree, traces, shown)
 
 
 @functools.lru_cache(maxsize=8)
@@ -394,12 +433,12 @@ def report(docname: str, finding: Finding) -> None:
                    location=(docname, finding.line))
 
 
-def _add_traces(doctree: nodes.document, document, findings) -> None:
+def _add_traces(doctree: nodes.document, traces, findings) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
-    traces = trace.trace_document(document, findings)
     literals = list(doctree.findall(nodes.literal_block))
     for snippet, snippet_trace in traces:
+        snippet_trace = trace.with_findings(snippet_trace, findings)
         index = next((i for i, n in enumerate(literals) if n.astext() == snippet.text), None)
         if index is None:
             continue
@@ -458,6 +497,8 @@ def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
 
 
 def _on_build_finished(app, exception) -> None:
+    from . import runner
+    runner.close_supervisors()
     if exception is not None:
         return
     failed = failing(app)

@@ -75,12 +75,14 @@ class SnippetTrace:
 
 def trace_document(document, findings: Sequence = ()) -> List[Tuple[object, SnippetTrace]]:
     """(snippet, trace) for every compiled snippet of a checked document."""
-    traces = []
-    for compiled in getattr(document, "compiled", ()):
-        trace = trace_snippet(compiled)
-        count = sum(1 for f in findings if trace.first_line <= f.line <= trace.last_line)
-        traces.append((compiled.snippet, dataclasses.replace(trace, findings=count)))
-    return traces
+    return [(compiled.snippet, with_findings(trace_snippet(compiled), findings))
+            for compiled in getattr(document, "compiled", ())]
+
+
+def with_findings(trace: SnippetTrace, findings: Sequence) -> SnippetTrace:
+    """The trace counting the findings reported on its snippet's lines."""
+    count = sum(1 for f in findings if trace.first_line <= f.line <= trace.last_line)
+    return dataclasses.replace(trace, findings=count)
 
 
 def trace_snippet(compiled) -> SnippetTrace:

@@ -76,11 +76,12 @@ def counted_checks(monkeypatch):
     checked = []
     original = sphinxext.check_document
 
-    def counting(source, config, doctree=None, docname=None):
-        findings, document = original(source, config, doctree, docname)
-        if document.decision is None or document.decision.check:
+    def counting(source, config, doctree=None, docname=None, *args, **kwargs):
+        result = original(source, config, doctree, docname, *args, **kwargs)
+        decision = result[-1]
+        if decision is None or decision.check:
             checked.append(os.path.basename(source.path))
-        return findings, document
+        return result
 
     monkeypatch.setattr(sphinxext, "check_document", counting)
     return checked
@@ -380,6 +381,95 @@ def test_importing_the_package_loads_neither_sphinx_nor_libclang():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'clang')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+# -- hostile documents: supervised compiling -------------------------------------------
+
+def test_a_compiler_bomb_costs_its_document_an_ed107_and_the_build_goes_on(make_app, sphinx_test_tempdir,
+                                                                          rootdir):
+    """bomb.rst's six macro lines expand to 8^16 terms; conf.py sets
+    entrydoc_timeout = 10.  The worker is stopped (time or memory limit),
+    the other documents are checked, the build fails without a traceback."""
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-hostile", "entrydoc-hostile")
+    app, warning = build(make_app, srcdir, freshenv=True)
+    found = entrydoc_warnings(app, warning)
+    assert found == {("bomb", 1, "ED107"), ("typo", 16, "ED101")}
+    bomb = next(l for l in log_of(warning).splitlines() if "ED107" in l)
+    assert "this document was not checked" in bomb
+    assert "entrydoc: 2 error(s) in 2 document(s)" in log_of(warning)
+    assert "Traceback" not in log_of(warning)
+    assert app.statuscode == 1
+
+
+def test_the_bomb_build_from_the_command_line_ends_non_zero_within_a_minute(rootdir, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html",
+                          str(rootdir / "test-entrydoc-hostile"), str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=ROOT))
+    log = _ANSI.sub("", out.stderr)
+    assert re.search(r"bomb\.rst:1: WARNING: ED107 this document was not checked", log), log
+    assert re.search(r"typo\.rst:16: WARNING: ED101 ", log)
+    assert "Traceback" not in log and "Extension error" not in log
+    assert out.returncode == 1
+
+
+@pytest.mark.parametrize("fault,words", [("hang", "longer than the 2 s")])
+def test_a_hang_or_crash_in_sphinx_is_ed107(make_app, sphinx_test_tempdir, rootdir, monkeypatch, fault, words):
+    monkeypatch.setenv("ENTRYDOC_FAULT", f"{fault}:run_nmi_handlers")
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", f"entrydoc-{fault}")
+    app, warning = build(make_app, srcdir, freshenv=True, confoverrides={"entrydoc_timeout": 2})
+    found = entrydoc_warnings(app, warning)
+    assert found == {w for w in BROKEN if w[0] != "typo"} | {("typo", 1, "ED107")}
+    assert words in next(l for l in log_of(warning).splitlines() if "ED107" in l)
+    assert app.statuscode == 1
+
+
+def test_one_worker_checks_every_document_of_a_build(make_app, sphinx_test_tempdir, rootdir, monkeypatch):
+    from sphinx_entrydoc import runner
+    started = []
+    original = runner._Worker.__init__
+
+    def counting(self, *args, **kwargs):
+        started.append(os.getpid())
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(runner._Worker, "__init__", counting)
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-one-worker")
+    app, warning = build(make_app, srcdir, freshenv=True)
+    assert entrydoc_warnings(app, warning) == BROKEN
+    assert len(app.env.entrydoc_findings) >= 4   # documents checked
+    assert started == [os.getpid()]
+
+
+@pytest.mark.parametrize("name,value", [("entrydoc_timeout", float("nan")), ("entrydoc_timeout", 1e10),
+                                        ("entrydoc_memory_limit", "lots")])
+def test_bad_limits_are_config_errors(make_app, sphinx_test_tempdir, rootdir, name, value):
+    from sphinx.errors import ConfigError
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-clean", "entrydoc-bad-limit")
+    with pytest.raises(ConfigError, match=name):
+        make_app("html", srcdir=srcdir, confoverrides={name: value})
+
+
+# -- a source tree that is not one -----------------------------------------------------------
+
+def test_srctree_from_the_environment_that_is_no_kernel_tree_is_one_warning_and_checks_go_on(
+        make_app, sphinx_test_tempdir, rootdir, monkeypatch, tmp_path):
+    monkeypatch.setenv("srctree", str(tmp_path))   # what the kernel's Makefile exports
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-bad-srctree")
+    app, warning = build(make_app, srcdir, freshenv=True)
+    log = log_of(warning)
+    assert sum("is it a kernel source tree?" in l for l in log.splitlines()) == 1, log
+    assert "checked without a source tree" in log
+    assert entrydoc_warnings(app, warning) == BROKEN
+    assert app.statuscode == 1
+
+
+def test_a_configured_srctree_that_is_no_kernel_tree_is_a_config_error(make_app, sphinx_test_tempdir, rootdir,
+                                                                        tmp_path):
+    from sphinx.errors import ConfigError
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-clean", "entrydoc-bad-srctree-conf")
+    with pytest.raises(ConfigError, match="is it a kernel source tree"):
+        make_app("html", srcdir=srcdir, confoverrides={"entrydoc_srctree": str(tmp_path)})
 
 
 # -- one notion of a line (read.py; see test_lines.py for the CLI) ----------------

@@ -327,7 +327,7 @@ def test_banded_distance_agrees_with_the_full_one():
 
 def test_srctree_environment_variable_is_the_fallback(tree):
     assert config.resolve_srctree(Config(), {"srctree": tree}).srctree == tree
-    assert config.resolve_srctree(Config(srctree="/configured"), {"srctree": tree}).srctree == "/configured"
+    assert config.resolve_srctree(Config(srctree=tree), {"srctree": "/elsewhere"}).srctree == tree
     assert config.resolve_srctree(Config(), {}).srctree == ""
 
 

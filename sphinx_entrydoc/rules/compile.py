@@ -48,6 +48,13 @@ CHECK_ABORTED = rule(
     "this document was not checked: {reason}",
 )
 
+# Findings that stand for the whole document (or a whole snippet) rather
+# than the line they sit on: a refused include drops every diagnostic of its
+# snippet, an aborted check every finding of the document.  check-patch
+# keeps them whatever lines the patch adds, or a patch could hide its own
+# findings behind them.
+WHOLE_DOCUMENT = frozenset({INCLUDE_REFUSED.code, CHECK_ABORTED.code})
+
 
 MISSING_HEADER = "no stub directory has this header"
 

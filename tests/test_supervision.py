@@ -1,0 +1,236 @@
+"""Hostile snippets cost their document an ED107, in every front end, and
+never hide findings, hang a run or take it down; limits are checked."""
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from sphinx_entrydoc import runner
+
+NOINSTR_CALL = "noinstr void f(void)\n{\n\tint y = (irq_enter_rcu(), 1) %s;\n\tirq_exit_rcu();\n}\n"
+# libclang catches its own crash and makes no translation unit.
+CRASH = "#pragma clang __debug crash\nnoinstr void f(void)\n{\n\tirq_enter_rcu();\n}\n"
+ED201_AT_LINE_8 = "doc.rst:8:14: ED201 call to irq_enter_rcu() leaves .noinstr.text"
+
+
+def document(code: str, title: str = "Entry") -> str:
+    body = "".join(f"   {line}\n" if line else "\n" for line in code.splitlines())
+    return f"{title}\n{'=' * len(title)}\n\n.. code-block:: c\n\n{body}"
+
+
+def cli(*args, cwd, env=None, stdin=None):
+    env = dict(os.environ, **(env or {}), PYTHONPATH=ROOT)
+    return subprocess.run([sys.executable, "-m", "sphinx_entrydoc", *args], input=stdin,
+                          capture_output=True, text=True, cwd=cwd, env=env, timeout=180)
+
+
+def lint(tmp_path, text, *options, env=None):
+    (tmp_path / "doc.rst").write_text(text, encoding="utf-8")
+    return cli("lint", "--no-cache", "--isolated", *options, "doc.rst", cwd=tmp_path, env=env)
+
+
+# -- deep expressions: checked, or ED107; never silently nothing ----------------------
+
+def test_a_thousand_term_expression_is_still_checked(tmp_path):
+    # Python's recursion limit is 1,000: a recursive AST walk stopped short
+    # here, inside a libclang callback that swallowed the RecursionError.
+    out = lint(tmp_path, document(NOINSTR_CALL % ("+1" * 3000)))
+    assert out.stdout.startswith(ED201_AT_LINE_8), out.stdout + out.stderr
+    assert out.returncode == 1
+
+
+def test_an_expression_too_deep_for_libclang_is_ed107(tmp_path):
+    # 20,000 terms overflow libclang's own (C++) recursion: the worker dies.
+    out = lint(tmp_path, document(NOINSTR_CALL % ("+1" * 20000)))
+    assert out.stdout.startswith("doc.rst:1:1: ED107 this document was not checked: the checker crashed"), \
+        out.stdout + out.stderr
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+
+
+# -- compiler crashes ---------------------------------------------------------------------
+
+def test_a_compiler_crash_is_ed107_not_an_internal_error(tmp_path):
+    out = lint(tmp_path, document(CRASH))
+    assert out.stdout.startswith("doc.rst:1:1: ED107 this document was not checked: the compiler crashed"), \
+        out.stdout + out.stderr
+    assert "internal error" not in out.stderr and "Traceback" not in out.stderr
+    # libclang's crash report went to the worker's log, not the terminal.
+    assert "crash detected" not in out.stderr
+    assert out.returncode == 1
+
+
+def test_a_memory_bomb_is_stopped_by_the_memory_limit(tmp_path):
+    bomb = os.path.join(ROOT, "tests", "roots", "test-entrydoc-hostile", "bomb.rst")
+    with open(bomb, encoding="utf-8") as handle:
+        text = handle.read()
+    out = lint(tmp_path, text, "--memory-limit", "256M")
+    assert out.stdout.startswith("doc.rst:1:1: ED107 this document was not checked"), out.stdout + out.stderr
+    assert "out of memory" in out.stdout or "memory limit" in out.stdout
+    assert out.returncode == 1
+
+
+# -- check-patch and --fix honour the limits and keep ED107 ------------------------------------
+
+OLD_DOC = "Entry\n=====\n\nThe entry code is described here.\n"
+
+
+def _patch(old: str, new: str) -> str:
+    import difflib
+    hunks = list(difflib.unified_diff(old.splitlines(True), new.splitlines(True)))[2:]
+    return ("diff --git a/Documentation/entry.rst b/Documentation/entry.rst\n"
+            "index 1d2e3f4..5a1b2c3 100644\n--- a/Documentation/entry.rst\n+++ b/Documentation/entry.rst\n"
+            + "".join(hunks))
+
+
+def test_check_patch_keeps_ed107_though_line_1_is_not_added(tmp_path):
+    (tmp_path / "Documentation").mkdir()
+    (tmp_path / "Documentation" / "entry.rst").write_text(OLD_DOC)
+    new = OLD_DOC + "\n.. code-block:: c\n\n" + "".join(f"   {l}\n" for l in CRASH.splitlines())
+    out = cli("check-patch", "--isolated", "--no-cache", "-", cwd=tmp_path, stdin=_patch(OLD_DOC, new))
+    assert out.stdout.startswith("Documentation/entry.rst:1:1: ED107 "), out.stdout + out.stderr
+    assert out.returncode == 1
+
+
+def test_check_patch_honours_timeout(tmp_path):
+    (tmp_path / "Documentation").mkdir()
+    (tmp_path / "Documentation" / "entry.rst").write_text(OLD_DOC)
+    new = OLD_DOC + "\n.. code-block:: c\n\n   void f(struct pt_regs *regs) { irqentry_enter(regs); pathological_case(); }\n"
+    out = cli("check-patch", "--isolated", "--no-cache", "--timeout", "2", "-", cwd=tmp_path,
+              stdin=_patch(OLD_DOC, new), env={"ENTRYDOC_FAULT": "hang:pathological_case"})
+    assert out.stdout.startswith("Documentation/entry.rst:1:1: ED107 this document was not checked: "
+                                 "checking took longer than the 2 s"), out.stdout + out.stderr
+    assert out.returncode == 1
+
+
+def test_the_recheck_after_fix_honours_timeout(tmp_path):
+    # The fault only fires on the fixed text, in the re-check.
+    text = document("noinstr void f(struct pt_regs *regs)\n{\n"
+                    "\tirqentry_state_t state = irqentry_nmi_enter(regs);\n"
+                    "\tirqentry_nmi_exti(regs, state);\n}\n")
+    out = lint(tmp_path, text, "--fix", "--timeout", "2",
+               env={"ENTRYDOC_FAULT": "hang:irqentry_nmi_exit(regs, state)"})
+    assert "fixed doc.rst:9:5: ED101" in out.stderr, out.stderr
+    assert out.stdout.startswith("doc.rst:1:1: ED107 this document was not checked: checking took longer "
+                                 "than the 2 s"), out.stdout + out.stderr
+    assert out.returncode == 1
+
+
+# -- the limits are checked -----------------------------------------------------------------
+
+@pytest.mark.parametrize("option,value", [
+    ("--timeout", "nan"), ("--timeout", "inf"), ("--timeout", "1e10"), ("--timeout", "-1"),
+    ("--memory-limit", "lots"), ("--memory-limit", "1M"), ("--memory-limit", "5X"),
+])
+def test_bad_limits_are_one_usage_error(tmp_path, option, value):
+    out = lint(tmp_path, "Title\n=====\n", option, value)
+    assert out.returncode == 2
+    assert f"argument {option}: invalid value {value!r}: allowed values are" in out.stderr
+    assert "Traceback" not in out.stderr and "OverflowError" not in out.stderr
+
+
+@pytest.mark.parametrize("line,words", [
+    ("timeout = nan", "invalid value nan for timeout"),
+    ("timeout = inf", "invalid value inf for timeout"),
+    ("timeout = 1e10", "invalid value 10000000000.0 for timeout"),
+    ('memory-limit = "2T"', "invalid value '2T' for memory-limit"),
+])
+def test_bad_limits_in_pyproject_are_one_line(tmp_path, line, words):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.sphinx-entrydoc]\n{line}\n")
+    (tmp_path / "doc.rst").write_text("Title\n=====\n")
+    out = cli("lint", "--no-cache", "doc.rst", cwd=tmp_path)
+    assert out.returncode == 2
+    assert words in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_limits_parse():
+    from sphinx_entrydoc.settings import seconds, size
+    assert seconds("2.5") == 2.5 and seconds(0) == 0.0
+    assert size("512M") == 512 * 2 ** 20 and size("4G") == 4 * 2 ** 30 and size("0") == 0
+    assert size(2 ** 31) == 2 ** 31 and size("2GiB") == 2 ** 31
+
+
+def test_memory_limit_from_pyproject_reaches_the_worker(tmp_path):
+    bomb = os.path.join(ROOT, "tests", "roots", "test-entrydoc-hostile", "bomb.rst")
+    (tmp_path / "pyproject.toml").write_text('[tool.sphinx-entrydoc]\nmemory-limit = "256M"\n')
+    with open(bomb, encoding="utf-8") as handle:
+        (tmp_path / "doc.rst").write_text(handle.read())
+    out = cli("lint", "--no-cache", "doc.rst", cwd=tmp_path)
+    assert "out of memory" in out.stdout or "memory limit" in out.stdout, out.stdout + out.stderr
+
+
+# -- the worker itself ----------------------------------------------------------------------
+
+def test_one_worker_serves_task_after_task_and_is_replaced_only_when_it_dies():
+    supervisor = runner.Supervisor(timeout=30, memory_limit=0)
+    try:
+        first = supervisor.run(_pid, None)
+        second = supervisor.run(_pid, None)
+        assert first == second and first[1] != os.getpid()
+        assert supervisor.started == 1
+        status, reason = supervisor.run(_die, None)
+        assert status == "aborted" and "SIGKILL" in reason
+        third = supervisor.run(_pid, None)
+        assert third[1] != first[1] and supervisor.started == 2
+    finally:
+        supervisor.close()
+
+
+def test_a_hung_task_is_stopped_at_the_timeout():
+    supervisor = runner.Supervisor(timeout=1, memory_limit=0)
+    try:
+        status, reason = supervisor.run(_sleep, 600)
+        assert status == "aborted" and "longer than the 1 s per-document limit" in reason
+        assert supervisor.run(_pid, None)[0] == "ok"
+    finally:
+        supervisor.close()
+
+
+def test_the_memory_limit_applies_in_the_worker():
+    supervisor = runner.Supervisor(timeout=60, memory_limit=128 * 2 ** 20)
+    try:
+        assert supervisor.run(_allocate, 16 * 2 ** 20) == ("ok", True)
+        status, reason = supervisor.run(_allocate, 1024 * 2 ** 20)
+        assert status == "aborted" and "out of memory" in reason
+    finally:
+        supervisor.close()
+
+
+def _pid(_):
+    return "ok", os.getpid()
+
+
+def _die(_):
+    import signal
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _sleep(seconds):
+    import time
+    time.sleep(seconds)
+    return "ok", None
+
+
+def _allocate(size):
+    return runner.guarded("-", lambda: len(bytearray(size)) == size)
+
+
+# -- a source tree that is not one ------------------------------------------------------------
+
+def test_cli_srctree_from_the_environment_that_is_no_kernel_tree_warns_and_checks(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = lint(tmp_path, document(NOINSTR_CALL % "+1"), env={"srctree": str(tmp_path / "empty")})
+    assert out.stdout.startswith(ED201_AT_LINE_8), out.stdout + out.stderr
+    warnings = [l for l in out.stderr.splitlines() if "is it a kernel source tree?" in l]
+    assert len(warnings) == 1 and "checked without a source tree" in warnings[0]
+    assert out.returncode == 1
+
+
+def test_cli_explicit_srctree_that_is_no_kernel_tree_is_one_line_exit_2(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = lint(tmp_path, document(NOINSTR_CALL % "+1"), "--srctree", "empty")
+    assert out.returncode == 2
+    assert out.stderr.strip().endswith("is it a kernel source tree?") and out.stdout == ""
