@@ -28,7 +28,7 @@ from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
 from .findings import ERROR, WARNING, Finding
-from .read import Source, decode, one_line_per_line
+from .read import MAX_BYTES, NOT_LINE_BREAKS, Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
 logger = logging.getLogger(__name__)
@@ -362,7 +362,34 @@ def _source(env, docname: str) -> Source:
 def _on_source_read(app, docname: str, source: List[str]) -> None:
     """docutils must see the lines the checks see (read.py): form feeds,
     NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
-    source[0] = one_line_per_line(source[0])
+    source[0] = one_line_per_line(_unsplit(app.env, docname, source[0]))
+
+
+# Those characters in UTF-8 and in the one-byte encodings (NEL is 0x85 there).
+_NOT_LINE_BREAK_BYTES = tuple({char.encode(codec) for char in NOT_LINE_BREAKS
+                               for codec in ("utf-8", "latin-1") if ord(char) < 256 or codec == "utf-8"})
+
+
+def _unsplit(env, docname: str, content: str) -> str:
+    """The document's text with the characters docutils' reader may already
+    have taken for line ends put back.  docutils' FileInput.read() joins
+    str.splitlines() when it decodes the file itself (always up to docutils
+    0.19, with Sphinx 5.3 among others), so a form feed there arrives here
+    as a line break.  The file is read again only when it holds one of those
+    characters, and its text replaces the content only when splitting it the
+    same way gives the content back (no earlier handler changed it)."""
+    try:
+        path = str(env.doc2path(docname))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if not any(marker in data for marker in _NOT_LINE_BREAK_BYTES):
+            return content
+        text = decode(path, data).text
+    except (OSError, InputError):
+        return content
+    if "\n".join(text.splitlines() + [""]) == content:
+        return text if text.endswith("\n") else text + "\n"
+    return content
 
 
 def _on_doctree_read(app, doctree: nodes.document) -> None:
