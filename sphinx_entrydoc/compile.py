@@ -669,6 +669,19 @@ def _collect(compiled: Compiled, api: Api) -> None:
             line0, col0 = callee[1], callee[2]
         compiled.diagnostics.append(Diagnostic(kind, line0, col0, message,
                                                callee[0] if callee else None))
+    _drop_macro_follow_ons(compiled)
+
+
+def _drop_macro_follow_ons(compiled) -> None:
+    """A function-like macro given the wrong number of arguments
+    (``++nmi_count(cpu)`` where the kernel has ``nmi_count()``) is not
+    expanded, so clang also calls its name an undeclared identifier: one
+    defect, said twice.  Only the argument finding stays."""
+    macro_lines = {d.line for d in compiled.diagnostics
+                   if d.kind == "arguments" and "function-like macro" in d.message}
+    if macro_lines:
+        compiled.diagnostics = [d for d in compiled.diagnostics
+                                if not (d.line in macro_lines and _UNDECLARED_NAME.match(d.message.split(";")[0]))]
 
 
 _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"

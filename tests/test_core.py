@@ -222,3 +222,28 @@ def test_directive_options_do_not_hide_the_snippet():
     doc = ("T\n=\n\n.. code-block:: c\n   :caption: The NMI handler\n   :linenos:\n\n"
            "\tirqentry_nmi_exti(regs, state);\n")
     assert [(l, code) for l, _, code in found(doc)] == [(8, "ED101"), (8, "ED303")]
+
+
+MACRO_GIVEN_AN_ARGUMENT = """NMI handling
+============
+
+An old handler counts its NMIs::
+
+	void do_nmi(struct pt_regs *regs)
+	{
+		int cpu = 0;
+
+		nmi_enter();
+		++nmi_count(cpu);
+		nmi_exit();
+	}
+"""
+
+
+def test_a_macro_given_arguments_it_does_not_take_is_one_finding():
+    """The kernel's nmi_count() takes none (include/linux/preempt.h); clang
+    also calls the unexpanded name undeclared, which is the same defect."""
+    from conftest import column_of, line_of
+    line = line_of(MACRO_GIVEN_AN_ARGUMENT, "nmi_count(cpu)")
+    assert found(MACRO_GIVEN_AN_ARGUMENT) == [
+        (line, column_of(MACRO_GIVEN_AN_ARGUMENT, "cpu);"), "ED102")]
