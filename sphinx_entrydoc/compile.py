@@ -687,14 +687,16 @@ def _drop_macro_follow_ons(compiled) -> None:
 _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
+# A unified diff's hunk header: the block is a patch, not C.
+_HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 
 
 def _foreign(lines: List[str]) -> bool:
-    """Shell, Perl or Makefile text: '$name', or '#' lines that are no
+    """Shell, Perl or Makefile text, or a patch: '$name', a hunk header, or '#' lines that are no
     preprocessor directive (in the code as normalised: comments and strings
     are still there, so only lines where they cannot hide it count)."""
     for line in lines:
-        if _NOT_PREPROCESSOR.match(line):
+        if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line):
             return True
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
         if _SHELL_VARIABLE.search(code):

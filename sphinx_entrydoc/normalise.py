@@ -21,7 +21,10 @@ ARROW = "<--"
 # "..." standing for an omitted expression: after "(", ",", "=" or "return",
 # before ")", "," or ";".
 _ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)\.\.\.(?=\s*[),;\]])")
-_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.\]?|/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+# "...", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
+# with words after it (". do stuff with data here"; no "=", so never a
+# designated initialiser).
+_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.?\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
 # A listing with a line number at the start of every line ("1 bool f(void)",
 # "12  {", "3: x++;"), as RCU's design documents number theirs.
 _LINE_NUMBER = re.compile(r"^(\s*\d+[:.]?)(?=\s|$)")

@@ -119,6 +119,11 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "void f(void)\n{\n\tchar buf[...];\n\t[...]\n\tlist_for_each_entry(pos, &head, list)\n\t\tvisit(pos);\n}\n",
     "1 int x;\n2 void f(void)\n3 {\n4 \tx++;\n5 }\n",
     "#include <linux/rculist.h>\n#include <asm/local.h>\nstruct foo __rcu *gp;\n",
+    # A vertical ellipsis, and a two-dot elision (kref.rst, tracepoints.rst).
+    "void f(struct foo *p)\n{\n\tget(p);\n\t.\n\t. do stuff with p here\n\t.\n\t[..]\n\tput(p);\n}\n",
+    # A patch shown in a block (whatisRCU.rst, kernel-hacking/locking.rst).
+    "--- a/cache.c\t2003-12-09 13:58:54.000000000 +1100\n+++ b/cache.c\n@@ -5,5 +5,5 @@ struct el {\n"
+    "-\tlong data;\n+\tlong data __rcu;\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
