@@ -463,6 +463,12 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 macro = _enclosing_call(lines[where[0]], where[1])
                 if macro and macro[0] in calls:
                     new.append(f"#define {macro[0]}(...) 0")
+            elif spelling == "expected parameter declarator":
+                # 'MODULE_LICENSE("GPL");', 'EXPORT_SYMBOL_GPL(foo);' at file
+                # scope: a whole line that calls a name is a declaration macro.
+                statement = _DECLARATION_MACRO.match(lines[where[0]])
+                if statement:
+                    new.append(f"#define {statement.group(1)}(...)")
         new = [d for d in dict.fromkeys(new) if d not in assumed]
         if not new:
             break
@@ -687,6 +693,7 @@ def _drop_macro_follow_ons(compiled) -> None:
 _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
+_DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")
 # A unified diff's hunk header: the block is a patch, not C.
 _HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 

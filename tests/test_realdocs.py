@@ -124,6 +124,8 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # A patch shown in a block (whatisRCU.rst, kernel-hacking/locking.rst).
     "--- a/cache.c\t2003-12-09 13:58:54.000000000 +1100\n+++ b/cache.c\n@@ -5,5 +5,5 @@ struct el {\n"
     "-\tlong data;\n+\tlong data __rcu;\n",
+    # Declaration macros at file scope (local_ops.rst).
+    "module_init(test_init);\nMODULE_LICENSE(\"GPL\");\nEXPORT_SYMBOL_GPL(test_init);\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
