@@ -171,13 +171,11 @@ def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
         return [], document
     from . import rules
     from .classify import classify
-    from .compile import compile_snippet
     from .context import Context
     api = _load_api(config)
     entry_style = document.decision.entry_style
     model = model_for(api, config.stub_dirs)
-    compiled = [compile_snippet(n, api, generic=_generic(n.snippet, entry_style, model))
-                for n in normalised] if api is not None else []
+    compiled = _compile_all(normalised, api, entry_style, model) if api is not None else []
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
                   entry_style=entry_style)
@@ -200,6 +198,25 @@ def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
             continue
         kept.add(finding)
     return sorted(kept), document
+
+
+def _compile_all(normalised, api, entry_style: bool, model):
+    """Compile every snippet; a generic one that fails and is printed as two
+    columns side by side is compiled column by column instead, when that
+    reading explains its errors (leaves no more of them)."""
+    from .compile import compile_snippet
+    from .normalise import side_by_side
+    compiled = []
+    for n in normalised:
+        generic = _generic(n.snippet, entry_style, model)
+        result = compile_snippet(n, api, generic=generic)
+        columns = side_by_side(n) if generic and result.diagnostics else []
+        parts = [compile_snippet(c, api, generic=True) for c in columns]
+        if parts and sum(len(p.diagnostics) for p in parts) <= len(result.diagnostics):
+            compiled.extend(parts)
+        else:
+            compiled.append(result)
+    return compiled
 
 
 def _generic(snippet, entry_style: bool, model) -> bool:

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 from . import ppscreen
 from .clang import cindex, index
-from .normalise import ArrowNote, Normalised
+from .normalise import C_KEYWORDS, ArrowNote, Normalised, code_ranges
 from .names import osa_distance
 from .stubs import Api, ApiFunction
 
@@ -323,6 +323,8 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
     lines = normalised.code_lines
     offset = 0
     base = kernel_annotations(api)
+    if generic:
+        code += _closing_braces(lines)
     tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
@@ -339,7 +341,7 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
             code = "\n".join(code_lines) + "}\n"
             tu = _parse(code, api, base)
     declared: Dict[str, str] = {}
-    missing = _assigned_undeclared(tu, lines, offset)
+    missing = _assigned_undeclared(tu, lines, offset, generic)
     if missing:
         code, declared = _declare_locals(tu, code, lines, offset, missing, api)
         tu = _parse(code, api, base)
@@ -350,6 +352,24 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
                         generic=generic, assumed=assumed)
     _collect(compiled, api)
     return compiled
+
+
+def _closing_braces(lines: List[str]) -> str:
+    """An example cut off before its closing braces ("func() { ... p->val =
+    func2();" and then prose) is a fragment, not a defect, when its last line
+    is not a closing brace: the braces it leaves open, to append.  A last
+    line "}" that still leaves one open is a brace missing inside: kept."""
+    depth, in_comment = 0, False
+    for line in lines:
+        pieces, in_comment = code_ranges(line, in_comment)
+        for start, end, kind in pieces:
+            if kind == "code":
+                segment = line[start:end]
+                depth += segment.count("{") - segment.count("}")
+    last = next((l.strip() for l in reversed(lines) if l.strip()), "")
+    if depth <= 0 or last.startswith("}"):
+        return ""
+    return "}" * depth + "\n"
 
 
 _UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
@@ -374,6 +394,7 @@ KERNEL_ANNOTATIONS = (
     "#define notrace",
 )
 _MISSING_SEMI = "expected ';' after expression"
+_PSEUDO_STEP = re.compile(r"^\s*([A-Za-z_]\w*)\s*$")
 _ROUNDS = 6
 
 
@@ -447,7 +468,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                     # "socket_state_t socket;": a name followed by a declarator is a type.
                     new.append(f"typedef struct __entrydoc_t_{name} {name};")
                 else:
-                    new.append(f"extern struct __entrydoc_any {name};")
+                    new.append(_assumed_variable(name, code))
                 continue
             match = _UNDECLARED_CALL.match(spelling)
             if match:
@@ -459,6 +480,11 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 macro = _loop_macro(lines, where, calls)
                 if macro:
                     new.append(f"#define {macro}(...) for (;;)")
+                step = _PSEUDO_STEP.match(lines[where[0]])
+                if step and step.group(1) not in C_KEYWORDS:
+                    # "add_element" alone on a line: a step in words, a
+                    # macro standing for a statement.
+                    new.append(f"#define {step.group(1)}")
             elif spelling == "expected expression":
                 macro = _enclosing_call(lines[where[0]], where[1])
                 if macro and macro[0] in calls:
@@ -475,6 +501,25 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
         assumed += new
         tu = _parse(code, api, assumed)
     return tu, assumed
+
+
+def _assumed_variable(name: str, code: str) -> str:
+    """An undeclared variable, of the type its uses need: a pointer to a
+    structure with the members it is given ("p->next", "s.count"), an array
+    ("table[k]"), else an opaque structure.  A use the type does not allow
+    would be a semantic error, and clang drops the rest of a statement after
+    one: a ';' missing after it would go unseen."""
+    uses = re.findall(rf"\b{re.escape(name)}\s*(->|\.|\[)\s*(\w*)", code)
+    members = sorted({m for op, m in uses if op != "[" and m})
+    body = "{ " + " ".join(f"long {m};" for m in members) + " }" if members else ""
+    tag = f"struct __entrydoc_s_{name} {body}"
+    if any(op == "->" for op, _ in uses) and members:
+        return f"extern {tag} *{name};"
+    if any(op == "." for op, _ in uses) and members:
+        return f"extern {tag} {name};"
+    if any(op == "[" for op, _ in uses):
+        return f"extern long {name}[];"
+    return f"extern struct __entrydoc_any {name};"
 
 
 def _loop_macro(lines: List[str], where: Tuple[int, int], calls) -> Optional[str]:
@@ -507,11 +552,13 @@ def _enclosing_call(line: str, col0: int) -> Optional[Tuple[str, int]]:
     return _argument_of(line, col0)
 
 
-def _assigned_undeclared(tu, lines: List[str], offset: int) -> Dict[str, Tuple[int, int]]:
+def _assigned_undeclared(tu, lines: List[str], offset: int, generic: bool = False) -> Dict[str, Tuple[int, int]]:
     """Pseudo-code locals: identifiers used undeclared as the target of a
     plain assignment, or passed as an argument (a parameter or local of the
     code the snippet elides).  A name a typo away from a variable the
-    snippet declares is not one of them: that is a misspelt variable."""
+    snippet declares is not one of them: that is a misspelt variable.
+    Outside the model, a name that is subscripted or has members is left to
+    _assume_unknowns, which types it by those uses."""
     found: Dict[str, Tuple[int, int]] = {}
     variables = declared_variables(tu)
     for diag in tu.diagnostics:
@@ -524,6 +571,8 @@ def _assigned_undeclared(tu, lines: List[str], offset: int) -> Dict[str, Tuple[i
         name = match.group(1)
         rest = lines[where[0]][where[1]:]
         if name in found or _close_variable(name, variables):
+            continue
+        if generic and re.search(rf"\b{re.escape(name)}\s*(?:->|\.\s*[A-Za-z_]|\[)", "\n".join(lines)):
             continue
         if re.match(re.escape(name) + r"\s*=(?!=)", rest) or _argument_of(lines[where[0]], where[1]):
             found[name] = (diag.location.line, diag.location.column)

@@ -24,7 +24,24 @@ _ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)\.\.\.(?=\s
 # "...", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
 # with words after it (". do stuff with data here"; no "=", so never a
 # designated initialiser).
-_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.?\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.?\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|\.{2,}\s+[A-Za-z][^=;{}]*|"
+                          r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+# A note after a complete statement or at the start of a line:
+# "spin_lock(&lock);   <- interrupt comes in", "<- here" ("<" cannot start
+# an expression, nor "->" follow a ";"), and the substitution notation
+# "local_irq_save(flags);    -> local_lock_irqsave(&l, flags);".
+_NOTE = re.compile(r"(?:^|(?<=[;{}]))\s*(<-+|->)(?=\s|$)")
+# Column titles over a two-column scenario ("TASK A:<tabs>TASK B:",
+# "CPU#1<tabs>CPU#2", "CPU0    CPU1"): cells a few columns apart, each a
+# word with a short label, at least one with a digit, "#" or ":".
+_TITLE_CELL = re.compile(r"[A-Za-z]+(?:[ #]?[A-Za-z0-9]{1,3})?:?|\d+\.")
+_CELL_GAP = re.compile(r"\s{3,}")
+# Prose as a condition: "if (some error)", "while (more work)".  Every word
+# but the first is blanked; the first is then an unknown name like any other.
+_PROSE_CONDITION = re.compile(r"\b(?:if|while)\s*\(\s*([a-z][a-z0-9_]*)((?:\s+[a-z][a-z0-9_]*)+)\s*\)")
+C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
+for goto if inline int long register restrict return short signed sizeof static struct switch
+typedef union unsigned void volatile while bool typeof""".split())
 # A listing with a line number at the start of every line ("1 bool f(void)",
 # "12  {", "3: x++;"), as RCU's design documents number theirs.
 _LINE_NUMBER = re.compile(r"^(\s*\d+[:.]?)(?=\s|$)")
@@ -62,7 +79,7 @@ class Normalised:
         return self.code.split("\n")
 
 
-def _code_ranges(line: str, in_comment: bool) -> Tuple[List[Tuple[int, int, str]], bool]:
+def code_ranges(line: str, in_comment: bool) -> Tuple[List[Tuple[int, int, str]], bool]:
     """Split one line into ("code"|"comment"|"string", start, end) pieces."""
     pieces: List[Tuple[int, int, str]] = []
     i, start, n = 0, 0, len(line)
@@ -112,6 +129,30 @@ def _numbered(lines: List[str]) -> bool:
     return len(numbers) >= 2 and all(b > a for a, b in zip(numbers, numbers[1:]))
 
 
+def _title_line(line: str, first: bool) -> bool:
+    """Column titles: on the first line, or anywhere when every title is a
+    label of two words ("TASK B:"), which C cannot be."""
+    cells = _CELL_GAP.split(line.strip())
+    if not all(_TITLE_CELL.fullmatch(c) for c in cells):
+        return False
+    if all(c.endswith(":") and re.search(r"[ #]", c) for c in cells):
+        return True
+    if all(re.fullmatch(r"\d+\.", c) for c in cells):
+        return True     # "3.      4.": the numbers of listings, side by side or not
+    return first and len(cells) >= 2 and any(re.search(r"[0-9#:]", c) for c in cells)
+
+
+def _blank_prose_condition(line: str) -> str:
+    def blank(match):
+        words = match.group(2).split()
+        if any(w in C_KEYWORDS for w in [match.group(1)] + words):
+            return match.group(0)
+        start = match.start(2) - match.start(0)
+        text = match.group(0)
+        return text[:start] + " " * len(match.group(2)) + text[start + len(match.group(2)):]
+    return _PROSE_CONDITION.sub(blank, line)
+
+
 def normalise(snippet: Snippet) -> Normalised:
     out: List[str] = []
     arrows: Dict[int, ArrowNote] = {}
@@ -120,10 +161,15 @@ def normalise(snippet: Snippet) -> Normalised:
     in_comment = False
     source_lines = [l.text for l in snippet.lines]
     numbered = _numbered(source_lines)
+    first = next((i for i, l in enumerate(source_lines) if l.strip()), None)
     for index, line in enumerate(source_lines):
         if numbered:
             line = _LINE_NUMBER.sub(lambda m: " " * len(m.group(1)), line)
-        pieces, next_comment = _code_ranges(line, in_comment)
+        if not in_comment and line.strip() and _title_line(line, index == first):
+            elided.append(index)
+            out.append("")
+            continue
+        pieces, next_comment = code_ranges(line, in_comment)
         text = list(line)
         for start, end, kind in pieces:
             segment = line[start:end]
@@ -137,6 +183,14 @@ def normalise(snippet: Snippet) -> Normalised:
                     for k in range(col, len(text)):
                         text[k] = " "
                     break
+            note = _NOTE.search(segment) if kind == "code" else None
+            if note and (start == 0 or note.start() > 0 or line[:start].rstrip()[-1:] in (";", "{", "}")):
+                col = start + note.start(1)
+                if note.group(1) != "->" and index not in arrows:
+                    arrows[index] = ArrowNote(index, col, line[note.end(1):].strip())
+                for k in range(col, len(text)):
+                    text[k] = " "
+                break
             if kind == "code" and snippet.kind == "literal":
                 for match in re.finditer(r"\\([*_`|])", segment):
                     col = start + match.start()
@@ -147,8 +201,66 @@ def normalise(snippet: Snippet) -> Normalised:
             elided.append(index)
             new = ""
         else:
-            new = _ELIDED_EXPRESSION.sub(lambda m: m.group(1) + "0  ", new)
+            new = _blank_prose_condition(_ELIDED_EXPRESSION.sub(lambda m: m.group(1) + "0  ", new))
         out.append(new)
         in_comment = next_comment
     return Normalised(snippet=snippet, code="\n".join(out) + "\n", arrows=arrows,
                       escapes=escapes, elided_lines=elided)
+
+
+# A cell of a side-by-side listing ends where a statement, a block, a line
+# number or a pseudo-code step ("add_element", "...") can end, and the next
+# cell starts like one.
+_CELL_END = re.compile(r"(?:[;{})\w.]|\*/)$")
+_CELL_START = re.compile(r"^(?:[A-Za-z_0-9{}]|/\*|\.\.)")
+_MIN_ROWS = 3
+
+
+def _cut(texts: List[str]) -> int:
+    """The column where a two-column listing splits, or 0: a column no line
+    has text on both sides of, with at least three lines that have a whole
+    statement (or a line number) on each side.  Of the columns in the gap
+    between the two, the one where the right column's line numbers start
+    (whatisRCU.rst numbers both), else the right edge of the gap."""
+    lines = [t.rstrip() for t in texts]
+    if any(t.lstrip().startswith("#") for t in lines):
+        return 0
+    best, best_score = 0, (0, 0, 0)
+    for cut in range(2, max((len(t) for t in lines), default=0)):
+        rows = numbered = 0
+        for text in lines:
+            if len(text) <= cut:
+                continue
+            if text[cut - 1] != " " and text[cut] != " ":
+                break
+            left, right = text[:cut].strip(), text[cut:].strip()
+            if _LINE_NUMBER.sub("", left).strip() and _LINE_NUMBER.sub("", right).strip():
+                if not (_CELL_END.search(left) and _CELL_START.match(right)):
+                    break
+                rows += 1
+                numbered += bool(_LINE_NUMBER.match(text[:cut]) and _LINE_NUMBER.match(right))
+        else:
+            score = (rows, numbered, cut)
+            if rows and score > best_score:
+                best, best_score = cut, score
+    return best if best_score[0] >= _MIN_ROWS else 0
+
+
+def side_by_side(normalised: Normalised) -> List[Normalised]:
+    """A listing printed as two columns (the old and the new version of a
+    function, whatisRCU.rst's "1 int search(...)   1 int search(...)"), as
+    one normalised snippet per column, each with the other blanked: columns
+    and line numbers stay where they are.  [] when it is not one."""
+    snippet = normalised.snippet
+    cut = _cut([l.text for l in snippet.lines])
+    if not cut:
+        return []
+    parts = []
+    for keep in ((0, cut), (cut, None)):
+        lines = []
+        for l in snippet.lines:
+            start, end = keep[0], keep[1] if keep[1] is not None else len(l.text)
+            text = " " * min(start, len(l.text)) + l.text[start:end]
+            lines.append(dataclasses.replace(l, text=text.rstrip()))
+        parts.append(normalise(dataclasses.replace(snippet, lines=lines)))
+    return parts

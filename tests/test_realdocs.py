@@ -23,6 +23,7 @@ NAMES = sorted(n for n in os.listdir(REALDOCS) if n.endswith(".rst"))
 SEEDED = [
     ("notifier.rst", 22, 35, "ED103"),        # ';' ends a member of a C99 initialiser
     ("rcu-pointer.rst", 45, 25, "ED103"),     # p = rcu_dereference(gp) without ';'
+    ("side-by-side.rst", 56, 70, "ED103"),    # right-hand column: n = READ_ONCE(...) without ';'
     ("timers.rst", 27, 47, "ED103"),          # mod_timer(...) without ';'
     ("waitqueue.rst", 41, 26, "ED103"),       # } else (need_resched()) {
     ("workqueue.rst", 33, 44, "ED103"),       # queue_work(...)); one ')' too many
