@@ -260,7 +260,7 @@ def test_role_and_inline_literal_and_brace_forms_are_checked():
 def test_unknown_names_are_warnings_only_in_entry_style_documents():
     # A document that neither opts in nor calls an entry function names the
     # whole kernel; the model knows a sliver of it.
-    doc = "T\n=\n\nReaders call rcu_read_lock() and kfree_rcu() here.\n"
+    doc = "T\n=\n\nReaders call rcu_read_lock_held() and kfree_rcu() here.\n"
     assert found(doc) == []
     assert [c for _, _, c in found(doc + "\n.. entrydoc::\n")] == ["ED502", "ED502"]
 
@@ -295,6 +295,14 @@ def test_known_symbols_from_configuration():
     doc = "T\n=\n\nOur arch_fancy_entry_hook() is special.\n\n.. entrydoc::\n"
     assert found(doc) == [(4, 5, "ED502")]
     assert found(doc, known_symbols=("arch_fancy_entry_hook",)) == []
+
+
+def test_rcu_read_lock_in_an_entry_style_document_is_a_known_kernel_name():
+    # trace/ftrace-uses.rst: "...if the callback function performs any
+    # rcu_read_lock() operation" next to a snippet calling rcu_is_watching().
+    doc = ("T\n=\n\nA callback that takes rcu_read_lock() and rcu_read_unlock() needs RCU.\n\n"
+           ".. code-block:: c\n\n\tif (!rcu_is_watching())\n\t\treturn;\n")
+    assert found(doc, documents=("auto",)) == []
 
 
 def test_removed_name():

@@ -16,4 +16,16 @@
  */
 bool rcu_is_watching(void);
 
+/*
+ * rcu_read_lock / rcu_read_unlock - include/linux/rcupdate.h (v6.1,
+ * v6.12: static __always_inline and static inline).  Not part of the
+ * modelled entry state; named here because entry-code documents mention
+ * them (an ftrace callback flagged FTRACE_OPS_FL_RCU may take
+ * rcu_read_lock()).  Hooks, not prototypes: the __always_inline of
+ * rcu_read_lock() would make it look safe in noinstr code, while its body
+ * calls the out-of-line __rcu_read_lock() and lockdep.
+ */
+ENTRYDOC_HOOK(rcu_read_lock, 0, "include/linux/rcupdate.h");
+ENTRYDOC_HOOK(rcu_read_unlock, 0, "include/linux/rcupdate.h");
+
 #endif /* _ENTRYDOC_LINUX_RCUPDATE_H */
