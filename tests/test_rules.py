@@ -2,7 +2,7 @@
 a single defect that yields exactly the expected finding at the expected line."""
 import pytest
 
-from conftest import column_of, found, line_of, read_doc, snippet_doc
+from conftest import column_of, found, line_of, lint, read_doc, snippet_doc
 
 CORRECT = read_doc("correct.rst")
 
@@ -120,6 +120,49 @@ def test_mismatched_partner():
     (finding,) = lint(doc)
     assert (finding.line, finding.column, finding.code) == (line_of(doc, "irqentry_exit(regs, state);", 3), 4, "ED304")
     assert "irqentry_nmi_enter()" in finding.message and "irqentry_nmi_exit()" in finding.message
+
+
+MIXED_USER_MODE = """Mixed user-mode entry and exit
+==============================
+
+As s390's and x86's syscall paths do:
+
+.. code-block:: c
+
+	noinstr void do_syscall(struct pt_regs *regs, long nr)
+	{
+		enter_from_user_mode(regs);
+		instrumentation_begin();
+		local_irq_enable();
+		nr = syscall_enter_from_user_mode_work(regs, nr);
+		invoke_syscall(regs, nr);
+		instrumentation_end();
+		syscall_exit_to_user_mode(regs);
+	}
+
+.. code-block:: c
+
+	noinstr void do_fast_syscall(struct pt_regs *regs, long nr)
+	{
+		nr = syscall_enter_from_user_mode(regs, nr);
+		instrumentation_begin();
+		invoke_syscall(regs, nr);
+		instrumentation_end();
+		exit_to_user_mode();
+	}
+"""
+
+
+def test_any_user_mode_exit_closes_any_user_mode_entry():
+    assert found(MIXED_USER_MODE) == []
+
+
+def test_a_user_mode_entry_is_not_closed_by_an_interrupt_exit():
+    doc = MIXED_USER_MODE.replace("\t\texit_to_user_mode();", "\t\tirqentry_exit(regs, state);")
+    doc = doc.replace("\t\tnr = syscall_enter_from_user_mode(regs, nr);",
+                      "\t\tirqentry_state_t state = { 0 };\n\t\tnr = syscall_enter_from_user_mode(regs, nr);")
+    (finding,) = [f for f in lint(doc) if f.code != "ED303"] or [None]
+    assert finding.code == "ED304" and "exit_to_user_mode()" in finding.message
 
 
 def test_exit_not_given_the_state_of_its_enter():

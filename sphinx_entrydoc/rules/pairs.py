@@ -26,9 +26,9 @@ UNOPENED = rule(
 )
 MISMATCHED = rule(
     "ED304", "pair-mismatch", ERROR,
-    "Each entry function has exactly one exit partner; another one undoes different state.",
+    "An entry is closed by an exit that undoes the state it established (any user-mode exit closes any user-mode entry); another exit undoes different state.",
     "{closer}() at line {at_line} does not close {opener}() from line {open_line}; "
-    "its partner is {partners}()",
+    "it is closed by {partners}()",
     example="state = irqentry_enter(regs); ... irqentry_nmi_exit(regs, state);",
 )
 STATE_NOT_PASSED = rule(

@@ -33,7 +33,7 @@ static __always_inline long syscall_enter_from_user_mode_work(struct pt_regs *re
  * RCU, tracing), then, inside instrumentation_begin/end,
  * local_irq_enable() and syscall_enter_from_user_mode_work().
  */
-static __always_inline ENTRYDOC_OPENS(syscall) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 long syscall_enter_from_user_mode(struct pt_regs *regs, long syscall)
 {
 	(void)regs;
@@ -69,7 +69,7 @@ static __always_inline void syscall_exit_to_user_mode_work(struct pt_regs *regs)
  * off, syscall_exit_to_user_mode_prepare(), then exit_to_user_mode(),
  * whose state order (tracing, RCU, lockdep) is the one recorded here.
  */
-static __always_inline ENTRYDOC_CLOSES(syscall) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+static __always_inline ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
 void syscall_exit_to_user_mode(struct pt_regs *regs)
 {
 	(void)regs;

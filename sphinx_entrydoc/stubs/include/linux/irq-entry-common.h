@@ -147,7 +147,7 @@ void exit_to_user_mode(void)
  * __always_inline in kernel v6.19+ (older kernels: noinstr in
  * kernel/entry/common.c).  enter_from_user_mode() plus rseq bookkeeping.
  */
-static __always_inline ENTRYDOC_OPENS(irqentry_user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 void irqentry_enter_from_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
@@ -158,7 +158,7 @@ void irqentry_enter_from_user_mode(struct pt_regs *regs)
  * __always_inline in kernel v6.19+ (older: noinstr).  Instrumentable
  * exit work, then exit_to_user_mode().
  */
-static __always_inline ENTRYDOC_CLOSES(irqentry_user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+static __always_inline ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
 void irqentry_exit_to_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
