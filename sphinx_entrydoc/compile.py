@@ -324,7 +324,8 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
     offset = 0
     base = kernel_annotations(api)
     if generic:
-        code += _closing_braces(lines)
+        code = _synopsis_semicolons(code) + _closing_braces(lines)
+        base = base + [f"#define {m}(...)" for m in _attribute_macros(code, api)]
     tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
@@ -352,6 +353,36 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
                         generic=generic, assumed=assumed)
     _collect(compiled, api)
     return compiled
+
+
+# A prototype on a line of its own, as a synopsis gives it: "long
+# bpf_map_peek_elem(struct bpf_map *map, void *value)".  Two words at least
+# before the name (a type and the name), none of them a statement keyword, and
+# a parameter list: never "x = f(a)" or "return f(a)" missing their ';'.
+_PROTOTYPE = re.compile(r"^\s*(?:[A-Za-z_]\w*[\s*]+)+([A-Za-z_]\w*)\s*\([^;{}=()]*\)\s*$")
+_STATEMENT_WORDS = frozenset(("return", "if", "while", "for", "switch", "sizeof", "else", "do", "case", "goto"))
+
+
+# A macro in capitals between a declarator and its ';' is an attribute:
+# BPF's "} queue SEC(\".maps\");", "int x __section(\".data\");".
+_ATTRIBUTE_MACRO = re.compile(r"[A-Za-z_]\w*\s+([A-Z_][A-Z0-9_]*)\s*\([^()]*\)\s*;\s*$", re.M)
+
+
+def _attribute_macros(code: str, api: Api) -> List[str]:
+    return sorted({m for m in _ATTRIBUTE_MACRO.findall(code) if m not in api.functions and m not in api.macros})
+
+
+def _synopsis_semicolons(code: str) -> str:
+    """A synopsis lists prototypes without their ';' (a snippet of one or
+    more prototype lines and nothing else): that is a habit, not a defect."""
+    lines = code.split("\n")
+    body = [l for l in lines if l.strip() and not l.strip().startswith(("/*", "*", "//"))]
+    if not body or not all(_PROTOTYPE.match(l) or l.rstrip().endswith(";") for l in body):
+        return code
+    prototypes = [l for l in body if _PROTOTYPE.match(l)]
+    if not prototypes or any(set(l.replace("*", " ").split("(")[0].split()) & _STATEMENT_WORDS for l in prototypes):
+        return code
+    return "\n".join(l + ";" if _PROTOTYPE.match(l) else l for l in lines)
 
 
 def _closing_braces(lines: List[str]) -> str:
@@ -489,9 +520,16 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 macro = _enclosing_call(lines[where[0]], where[1])
                 if macro and macro[0] in calls:
                     new.append(f"#define {macro[0]}(...) 0")
-            elif spelling == "expected parameter declarator":
+            elif spelling == "expected ')'":
+                # 'printk(KERN_INFO "wee!\\n")': a name right before a string
+                # literal is a macro that is a string.
+                prefix = _STRING_MACRO.search(lines[where[0]][:where[1]])
+                if prefix and lines[where[0]][where[1]:].startswith('"'):
+                    new.append(f'#define {prefix.group(1)} ""')
+            elif spelling in ("expected parameter declarator", "type name requires a specifier or qualifier"):
                 # 'MODULE_LICENSE("GPL");', 'EXPORT_SYMBOL_GPL(foo);' at file
-                # scope: a whole line that calls a name is a declaration macro.
+                # scope, '__uint(type, BPF_MAP_TYPE_QUEUE);' in a structure: a
+                # whole line that calls a name is a declaration macro.
                 statement = _DECLARATION_MACRO.match(lines[where[0]])
                 if statement:
                     new.append(f"#define {statement.group(1)}(...)")
@@ -742,6 +780,7 @@ def _drop_macro_follow_ons(compiled) -> None:
 _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif|error|"
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
+_STRING_MACRO = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s+$")
 _DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")
 # A unified diff's hunk header: the block is a patch, not C.
 _HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")

@@ -72,6 +72,20 @@ CLEAN = {
             p = this_cpu_ptr(&var);
             p->val = g();
         """,
+    "a synopsis of prototypes without their ';'": """
+        long bpf_map_peek_elem(struct bpf_map *map, void *value)
+        void wait_for_completion(struct completion *done)
+        """,
+    "a string macro before a literal": """
+        if (buf[smp_processor_id()] == -1)
+            printk(KERN_INFO "wee!\\n");
+        """,
+    "BPF map declaration macros and a section attribute": """
+        struct {
+                __uint(type, BPF_MAP_TYPE_QUEUE);
+                __type(value, __u32);
+        } queue SEC(".maps");
+        """,
     "a condition in words": """
         while (budget--) {
             if (ring is empty)
@@ -131,5 +145,18 @@ def test_a_condition_with_a_type_word_is_not_prose():
             if (unsigned long)
                 g();
         }
+        """)
+    assert [code for _, _, code in found(doc)] == ["ED103"]
+
+
+@pytest.mark.parametrize("statement", ["x = f(a)", "return f(a)", "long v = f(a)"])
+def test_a_statement_missing_its_semicolon_is_no_synopsis(statement):
+    doc = snippet_doc(f"""
+        long g(long a)
+        {{
+            long x;
+            {statement}
+            return x;
+        }}
         """)
     assert [code for _, _, code in found(doc)] == ["ED103"]
