@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Generic syscall entry and exit.  Mirrors include/linux/entry-common.h
- * as of kernel v6.19 / v7.0, where the syscall functions are static
- * __always_inline in the header (older kernels: out of line in
- * kernel/entry/common.c, the outer ones noinstr).
+ * and kernel/entry/common.c per version (see entrydoc/annotations.h):
+ * read from v6.1 and v6.12 (Debian linux-source trees) and from
+ * linux-riscv/linux@102b3614 (v6.19+).
  */
 #ifndef _ENTRYDOC_LINUX_ENTRY_COMMON_H
 #define _ENTRYDOC_LINUX_ENTRY_COMMON_H
@@ -14,65 +14,103 @@
 #include <linux/irq-entry-common.h>
 
 /*
- * syscall_enter_from_user_mode_work - include/linux/entry-common.h,
- * static __always_inline (older kernels: an ordinary out-of-line function
- * in kernel/entry/common.c).  Runs the entry work (ptrace, seccomp,
- * syscall tracepoints, audit) with interrupts enabled; returns the
- * syscall number to run, or -1 to skip it.  No state transition.
+ * syscall_enter_from_user_mode_work - include/linux/entry-common.h.
+ * Runs the entry work (ptrace, seccomp, syscall tracepoints, audit) with
+ * interrupts enabled; returns the syscall number to run, or -1 to skip it.
+ * No state transition.  static __always_inline in the header since v6.8
+ * (221a164035fd, "entry: Move syscall_enter_from_user_mode() to header
+ * file"; as in v6.12 and linux-riscv/linux@102b3614); before, an ordinary
+ * out-of-line function of kernel/entry/common.c (v6.1).
  */
+#if ENTRYDOC_SINCE(6, 8)
 static __always_inline long syscall_enter_from_user_mode_work(struct pt_regs *regs, long syscall)
 {
 	(void)regs;
 	return syscall;
 }
+#else
+long syscall_enter_from_user_mode_work(struct pt_regs *regs, long syscall);
+#endif
 
 /*
- * syscall_enter_from_user_mode - include/linux/entry-common.h, static
- * __always_inline since it moved into the header (around v6.8); noinstr
- * in kernel/entry/common.c before.  enter_from_user_mode() first (lockdep,
- * RCU, tracing), then, inside instrumentation_begin/end,
- * local_irq_enable() and syscall_enter_from_user_mode_work().
+ * syscall_enter_from_user_mode - include/linux/entry-common.h.
+ * enter_from_user_mode() first (lockdep, RCU, tracing), then, inside
+ * instrumentation_begin/end, local_irq_enable() and
+ * syscall_enter_from_user_mode_work().  static __always_inline since v6.8
+ * (221a164035fd); noinstr in kernel/entry/common.c before (v6.1).  The
+ * second parameter is 'long syscall' in every tree read (v6.1, v6.12,
+ * linux-riscv/linux@102b3614); a posted series changes it to 'long *' --
+ * with --srctree the tree's own prototype is the one compiled.
  */
+#if ENTRYDOC_SINCE(6, 8)
 static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 long syscall_enter_from_user_mode(struct pt_regs *regs, long syscall)
 {
 	(void)regs;
 	return syscall;
 }
+#else
+noinstr ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+long syscall_enter_from_user_mode(struct pt_regs *regs, long syscall);
+#endif
 
 /*
- * syscall_enter_from_user_mode_prepare() - was declared here and defined
- * noinstr in kernel/entry/ (enter_from_user_mode() plus interrupt enable).
- * Removed in late 2025 (tip core/rseq, commit 5e7be1e23bd1, v6.19 merge
- * window); callers now use enter_from_user_mode() and enable interrupts
- * themselves.
+ * syscall_trace_enter - static in kernel/entry/common.c (v6.1); declared in
+ * include/linux/entry-common.h since v6.8 for the inline
+ * syscall_enter_from_user_mode_work() (v6.12).  Instrumentable.  Newer
+ * trees call it with two arguments (regs, work; linux-riscv/linux@102b3614)
+ * and that prototype was not read, so it is modelled up to v6.18 only.
  */
+#if ENTRYDOC_SINCE(6, 8) && ENTRYDOC_BEFORE(6, 19)
+long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work);
+#endif
+
+/*
+ * syscall_enter_from_user_mode_prepare() - include/linux/entry-common.h,
+ * noinstr in kernel/entry/ (v6.1, v6.12): enter_from_user_mode() plus
+ * interrupt enable.  Removed for v6.19 (54a5ab56242f, tip core/rseq);
+ * callers use enter_from_user_mode() and enable interrupts themselves.
+ */
+#if ENTRYDOC_BEFORE(6, 19)
+noinstr void syscall_enter_from_user_mode_prepare(struct pt_regs *regs);
+#endif
 ENTRYDOC_REMOVED(syscall_enter_from_user_mode_prepare, 6, 19, "54a5ab56242f", enter_from_user_mode,
 		 "call enter_from_user_mode(), then enable interrupts inside instrumentation_begin()/end()");
 
 /*
- * syscall_exit_to_user_mode_work - include/linux/entry-common.h, static
- * __always_inline (older kernels: out of line).  One-time syscall exit
- * work (rseq, audit, syscall tracepoints, ptrace single step) with
- * interrupts enabled.  No state transition.
+ * syscall_exit_to_user_mode_work - include/linux/entry-common.h.  One-time
+ * syscall exit work (rseq, audit, syscall tracepoints, ptrace single step)
+ * with interrupts enabled.  No state transition.  static __always_inline
+ * in the header in v6.19+ (linux-riscv/linux@102b3614); an ordinary
+ * out-of-line function of kernel/entry/common.c in v6.1 and v6.12.
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline void syscall_exit_to_user_mode_work(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#else
+void syscall_exit_to_user_mode_work(struct pt_regs *regs);
+#endif
 
 /*
- * syscall_exit_to_user_mode - include/linux/entry-common.h, static
- * __always_inline since 2025 (commit e43b8bb56e53, "entry: Inline
- * syscall_exit_to_user_mode()"); __visible noinstr in
- * kernel/entry/common.c before.  Instrumentable exit work, interrupts
- * off, syscall_exit_to_user_mode_prepare(), then exit_to_user_mode(),
- * whose state order (tracing, RCU, lockdep) is the one recorded here.
+ * syscall_exit_to_user_mode - include/linux/entry-common.h.
+ * Instrumentable exit work, interrupts off,
+ * syscall_exit_to_user_mode_prepare(), then exit_to_user_mode(), whose
+ * state order (tracing, RCU, lockdep) is the one recorded here.  static
+ * __always_inline in v6.19+ (e43b8bb56e53, "entry: Inline
+ * syscall_exit_to_user_mode()"; linux-riscv/linux@102b3614); __visible
+ * noinstr in kernel/entry/common.c in v6.1 and v6.12.
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
 void syscall_exit_to_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#else
+noinstr ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+void syscall_exit_to_user_mode(struct pt_regs *regs);
+#endif
 
 #endif /* _ENTRYDOC_LINUX_ENTRY_COMMON_H */

@@ -33,22 +33,47 @@ static __always_inline void arch_enter_from_user_mode(struct pt_regs *regs)
  * arch_in_rcu_eqs - include/linux/irq-entry-common.h: static
  * __always_inline hook (default false) consulted by irqentry_enter().
  */
+#if ENTRYDOC_SINCE(6, 19)	/* not in v6.12; first read in linux-riscv/linux (v6.19+) */
 static __always_inline bool arch_in_rcu_eqs(void)
 {
 	return false;
 }
+#endif
 
 /*
- * enter_from_user_mode - include/linux/irq-entry-common.h, kernel v6.19+.
- * static __always_inline (older kernels: noinstr, out of line in
- * kernel/entry/common.c; originally a static helper of that file).
+ * enter_from_user_mode - include/linux/irq-entry-common.h (v6.19+;
+ * entry-common.h before).  static __always_inline since v6.8 (6f0e6c1598b1,
+ * "entry: Move enter_from_user_mode() to header file"; v6.12); before,
+ * noinstr out of line in kernel/entry/common.c (v6.1) -- and before v5.12 a
+ * static __always_inline helper of that file, modelled as noinstr too (safe
+ * to call from noinstr code either way).
  * Code order: arch_enter_from_user_mode(), lockdep_hardirqs_off(),
  * user_exit_irqoff() (context tracking / RCU), trace_hardirqs_off_finish().
  */
+#if ENTRYDOC_SINCE(6, 8)
 static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 void enter_from_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
+}
+#else
+noinstr ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+void enter_from_user_mode(struct pt_regs *regs);
+#endif
+
+/*
+ * local_irq_enable_exit_to_user / local_irq_disable_exit_to_user -
+ * include/linux/entry-common.h (v6.1, v6.12), irq-entry-common.h after the
+ * split: static inline defaults (local_irq_enable()/local_irq_disable())
+ * an architecture may override.  Instrumentable.
+ */
+static inline void local_irq_enable_exit_to_user(unsigned long ti_work)
+{
+	(void)ti_work;
+}
+
+static inline void local_irq_disable_exit_to_user(void)
+{
 }
 
 /*
@@ -95,7 +120,15 @@ void arch_do_signal_or_restart(struct pt_regs *regs);
  * exit_to_user_mode_loop - include/linux/irq-entry-common.h, defined in
  * kernel/entry/common.c.  Instrumentable; handles pending TIF work.
  */
+#if ENTRYDOC_SINCE(6, 8) && ENTRYDOC_BEFORE(6, 19)
+/* v6.12: declared in entry-common.h, defined "__always_inline unsigned
+ * long exit_to_user_mode_loop(...)" (not static) in kernel/entry/common.c. */
+__always_inline unsigned long exit_to_user_mode_loop(struct pt_regs *regs, unsigned long ti_work);
+#else
+/* v6.1: a static function of kernel/entry/common.c; v6.19+ as above,
+ * instrumentable. */
 unsigned long exit_to_user_mode_loop(struct pt_regs *regs, unsigned long ti_work);
+#endif
 
 /*
  * syscall_exit_to_user_mode_prepare - include/linux/irq-entry-common.h,
@@ -103,66 +136,100 @@ unsigned long exit_to_user_mode_loop(struct pt_regs *regs, unsigned long ti_work
  * interrupts disabled; no lockdep/RCU/tracing state change.  Replaces
  * the common exit_to_user_mode_prepare() (see the removal note below).
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline void syscall_exit_to_user_mode_prepare(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#else
+/* v6.1, v6.12: a static, instrumentable helper of kernel/entry/common.c. */
+void syscall_exit_to_user_mode_prepare(struct pt_regs *regs);
+#endif
 
 /*
  * irqentry_exit_to_user_mode_prepare - include/linux/irq-entry-common.h,
  * static __always_inline, kernel v6.19+.  The interrupt-exit variant of
  * the above; no state change.
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline void irqentry_exit_to_user_mode_prepare(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#endif
 
 /*
- * exit_to_user_mode_prepare() - was a static __always_inline in
- * irq-entry-common.h (out of line in kernel/entry/common.c before).  Split
- * in late 2025 (tip core/rseq, commit 70fe25a3bc53, v6.19 merge window)
- * into syscall_exit_to_user_mode_prepare() and
+ * exit_to_user_mode_prepare() - a static helper of kernel/entry/common.c
+ * (v6.1), static __always_inline in entry-common.h since v6.8 (d68019471995,
+ * "entry: Move exit to usermode functions to header file"; v6.12).  Split
+ * for v6.19 (tip core/rseq, commit 70fe25a3bc53) into
+ * syscall_exit_to_user_mode_prepare() and
  * irqentry_exit_to_user_mode_prepare().
  */
+#if ENTRYDOC_SINCE(6, 8) && ENTRYDOC_BEFORE(6, 19)
+static __always_inline void exit_to_user_mode_prepare(struct pt_regs *regs)
+{
+	(void)regs;
+}
+#elif ENTRYDOC_BEFORE(6, 8)
+void exit_to_user_mode_prepare(struct pt_regs *regs);
+#endif
 ENTRYDOC_REMOVED(exit_to_user_mode_prepare, 6, 19, "70fe25a3bc53", ,
 		 "split by exit path: syscall_exit_to_user_mode_prepare() on the syscall exit path, irqentry_exit_to_user_mode_prepare() on the interrupt and exception exit path");
 
 /*
- * exit_to_user_mode - include/linux/irq-entry-common.h, kernel v6.19+.
- * static __always_inline, takes no argument (older kernels: noinstr, out
- * of line in kernel/entry/common.c).
+ * exit_to_user_mode - include/linux/irq-entry-common.h (entry-common.h
+ * before the split); takes no argument.  static __always_inline since v6.8
+ * (d68019471995; v6.12); noinstr out of line in kernel/entry/common.c
+ * before (v6.1; a static helper of that file before v5.12, modelled as
+ * noinstr).
  * Code order: trace_hardirqs_on_prepare() and lockdep_hardirqs_on_prepare()
  * (instrumentable part: tracing, with lockdep's "prepare" step beside it),
  * user_enter_irqoff() (context tracking / RCU), arch_exit_to_user_mode(),
  * lockdep_hardirqs_on() (lockdep).
  */
+#if ENTRYDOC_SINCE(6, 8)
 static __always_inline ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
 void exit_to_user_mode(void)
 {
 }
+#else
+noinstr ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+void exit_to_user_mode(void);
+#endif
 
 /*
  * irqentry_enter_from_user_mode - include/linux/irq-entry-common.h, static
- * __always_inline in kernel v6.19+ (older kernels: noinstr in
- * kernel/entry/common.c).  enter_from_user_mode() plus rseq bookkeeping.
+ * __always_inline in v6.19+ (with the rseq rework); noinstr in
+ * kernel/entry/common.c in v6.1 and v6.12.  enter_from_user_mode() plus
+ * rseq bookkeeping.
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 void irqentry_enter_from_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#else
+noinstr ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+void irqentry_enter_from_user_mode(struct pt_regs *regs);
+#endif
 
 /*
  * irqentry_exit_to_user_mode - include/linux/irq-entry-common.h, static
- * __always_inline in kernel v6.19+ (older: noinstr).  Instrumentable
+ * __always_inline in v6.19+ (v6.1, v6.12: noinstr).  Instrumentable
  * exit work, then exit_to_user_mode().
  */
+#if ENTRYDOC_SINCE(6, 19)
 static __always_inline ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
 void irqentry_exit_to_user_mode(struct pt_regs *regs)
 {
 	(void)regs;
 }
+#else	/* v6.1, v6.12: noinstr in kernel/entry/common.c */
+noinstr ENTRYDOC_CLOSES(user_mode) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+void irqentry_exit_to_user_mode(struct pt_regs *regs);
+#endif
 
 /*
  * irqentry_state_t - include/linux/irq-entry-common.h (entry-common.h
