@@ -35,7 +35,7 @@ def _syscall_block(rng: random.Random, name: str, defect: str) -> str:
     return (f"A {rng.choice(DOMAINS)} handler looks like this::\n\n"
             f"  noinstr void {name}(struct pt_regs *regs, long nr)\n  {{\n"
             f"  \tarch_prepare_{name}(regs);\t\t<-- must be 'noinstr' or '__always_inline'\n"
-            f"  \tnr = syscall_enter_from_user_mode(regs, nr);\n\n"
+            f"  \tsyscall_enter_from_user_mode(regs, &nr);\n\n"
             f"  \tinstrumentation_begin();\n  \t...\n  \tdispatch_{name}(regs, nr);\n"
             f"  \tinstrumentation_end();\n\n  \t{exit_call}\n  }}\n")
 

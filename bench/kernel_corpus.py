@@ -165,7 +165,7 @@ def entry_document(rng: random.Random, title: str) -> str:
              ".. code-block:: c\n\n"
              f"\tnoinstr void syscall_{n}(struct pt_regs *regs, long nr)\n\t{{\n"
              "\t\tarch_syscall_enter(regs);\n"
-             "\t\tnr = syscall_enter_from_user_mode(regs, nr);\n\n"
+             "\t\tsyscall_enter_from_user_mode(regs, &nr);\n\n"
              "\t\tinstrumentation_begin();\n\t\tif (!invoke_syscall(regs, nr) && nr != -1)\n"
              "\t\t\tresult_reg(regs) = __sys_ni_syscall(regs);\n\t\tinstrumentation_end();\n\n"
              "\t\tsyscall_exit_to_user_mode(regs);\n\t}\n",

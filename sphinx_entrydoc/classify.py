@@ -50,11 +50,20 @@ def classify(ctx) -> Dict[str, Undeclared]:
             compiled, line, column = entry.spots[0]
             ctx.placeholders.setdefault(entry.name, compiled.snippet.position(line, column))
         elif entry.kind == TYPO and len(entry.suggestions) == 1 and entry.suggestions[0] in api.functions:
-            for compiled, _, _ in entry.spots:
-                for call in compiled.calls:
-                    if call.name == entry.name:
-                        call.intended = api.functions[entry.suggestions[0]]
+            _intend(entry, api.functions[entry.suggestions[0]])
+        elif entry.kind == REMOVED and api.removed[entry.name].replacement in api.functions:
+            # A removed name stands for its replacement in the flow checks, so
+            # an entry the kernel renamed still opens the pair its exit closes
+            # (one ED503, not a second finding on the exit).
+            _intend(entry, api.functions[api.removed[entry.name].replacement])
     return found
+
+
+def _intend(entry: Undeclared, function) -> None:
+    for compiled, _, _ in entry.spots:
+        for call in compiled.calls:
+            if call.name == entry.name:
+                call.intended = function
 
 
 def _kind(ctx, name: str, offerable) -> str:

@@ -25,8 +25,8 @@ def test_instrumentable_placeholder_outside_section():
 
 
 def test_stub_declared_instrumentable_call_outside_section():
-    doc = variant("  \tnr = syscall_enter_from_user_mode(regs, nr);\n",
-                  "  \tnr = syscall_enter_from_user_mode(regs, nr);\n  \tlockdep_hardirqs_on_prepare();\n")
+    doc = variant("  \tsyscall_enter_from_user_mode(regs, &nr);\n",
+                  "  \tsyscall_enter_from_user_mode(regs, &nr);\n  \tlockdep_hardirqs_on_prepare();\n")
     (finding,) = [f for f in found(doc)]
     assert finding == (line_of(doc, "lockdep_hardirqs_on_prepare"), 4, "ED201")
 
@@ -134,7 +134,7 @@ As s390's and x86's syscall paths do:
 		enter_from_user_mode(regs);
 		instrumentation_begin();
 		local_irq_enable();
-		nr = syscall_enter_from_user_mode_work(regs, nr);
+		syscall_enter_from_user_mode_work(regs, &nr);
 		invoke_syscall(regs, nr);
 		instrumentation_end();
 		syscall_exit_to_user_mode(regs);
@@ -144,7 +144,7 @@ As s390's and x86's syscall paths do:
 
 	noinstr void do_fast_syscall(struct pt_regs *regs, long nr)
 	{
-		nr = syscall_enter_from_user_mode(regs, nr);
+		syscall_enter_from_user_mode(regs, &nr);
 		instrumentation_begin();
 		invoke_syscall(regs, nr);
 		instrumentation_end();
@@ -159,8 +159,8 @@ def test_any_user_mode_exit_closes_any_user_mode_entry():
 
 def test_a_user_mode_entry_is_not_closed_by_an_interrupt_exit():
     doc = MIXED_USER_MODE.replace("\t\texit_to_user_mode();", "\t\tirqentry_exit(regs, state);")
-    doc = doc.replace("\t\tnr = syscall_enter_from_user_mode(regs, nr);",
-                      "\t\tirqentry_state_t state = { 0 };\n\t\tnr = syscall_enter_from_user_mode(regs, nr);")
+    doc = doc.replace("\t\tsyscall_enter_from_user_mode(regs, &nr);",
+                      "\t\tirqentry_state_t state = { 0 };\n\t\tsyscall_enter_from_user_mode(regs, &nr);")
     (finding,) = [f for f in lint(doc) if f.code != "ED303"] or [None]
     assert finding.code == "ED304" and "exit_to_user_mode()" in finding.message
 

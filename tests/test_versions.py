@@ -163,3 +163,41 @@ def test_sphinx_out_of_range_is_one_warning_and_the_nearest_version(tmp_path):
     assert len(lines) == 1 and "4.19 is outside the modelled range v5.10 to" in lines[0]
     assert "checking against v5.10" in lines[0]
     assert "checked against kernel v5.10" in status
+
+
+# -- the versioned model itself ---------------------------------------------------
+
+def _release_before(version):
+    major, minor = version
+    return (major, minor - 1) if minor else (major - 1, kversion.LAST_MINOR[major - 1])
+
+
+def test_each_removed_name_is_declared_up_to_its_removal_and_not_from_it_on():
+    from sphinx_entrydoc.stubs import load_api
+    newest = load_api()
+    assert newest.removed, "the model records no removed name"
+    for name, removed in newest.removed.items():
+        before = _release_before(removed.since)
+        if before < kversion.OLDEST:
+            continue
+        old = load_api(version=before)
+        assert name in old.functions or name in old.macros, f"{name} not declared in {kversion.name(before)}"
+        assert name not in old.removed, f"{name} reported removed before {kversion.name(removed.since)}"
+        gone = load_api(version=removed.since)
+        assert name not in gone.functions and name not in gone.macros, name
+        assert name in gone.removed
+
+
+def test_a_prototype_changes_at_the_version_that_changed_it():
+    from sphinx_entrydoc.stubs import load_api
+    def prototype(name, version):
+        return load_api(version=kversion.parse(version)).functions[name].signature
+    assert prototype("lockdep_hardirqs_on_prepare", "5.17").endswith("(unsigned long ip)")
+    assert prototype("lockdep_hardirqs_on_prepare", "5.18").endswith("(void)")
+    assert prototype("xfer_to_guest_mode_handle_work", "6.17").endswith("(struct kvm_vcpu *vcpu)")
+    assert prototype("xfer_to_guest_mode_handle_work", "6.18").endswith("(void)")
+    assert prototype("syscall_enter_from_user_mode", "7.2").endswith("long syscall)")
+    assert prototype("syscall_enter_from_user_mode", "7.3").endswith("long *syscall)")
+    markings = {v: load_api(version=kversion.parse(v)).functions["enter_from_user_mode"].marking
+                for v in ("6.7", "6.8")}
+    assert markings == {"6.7": "noinstr", "6.8": "always_inline"}

@@ -22,7 +22,15 @@
  * file"; as in v6.12 and linux-riscv/linux@102b3614); before, an ordinary
  * out-of-line function of kernel/entry/common.c (v6.1).
  */
-#if ENTRYDOC_SINCE(6, 8)
+#if ENTRYDOC_SINCE(7, 3)
+/* The syscall number by reference, the result says whether to run it (see
+ * syscall_enter_from_user_mode() below for the version). */
+static __always_inline bool syscall_enter_from_user_mode_work(struct pt_regs *regs, long *syscall)
+{
+	(void)regs;
+	return syscall != 0;
+}
+#elif ENTRYDOC_SINCE(6, 8)
 static __always_inline long syscall_enter_from_user_mode_work(struct pt_regs *regs, long syscall)
 {
 	(void)regs;
@@ -38,11 +46,24 @@ long syscall_enter_from_user_mode_work(struct pt_regs *regs, long syscall);
  * instrumentation_begin/end, local_irq_enable() and
  * syscall_enter_from_user_mode_work().  static __always_inline since v6.8
  * (221a164035fd); noinstr in kernel/entry/common.c before (v6.1).  The
- * second parameter is 'long syscall' in every tree read (v6.1, v6.12,
- * linux-riscv/linux@102b3614); a posted series changes it to 'long *' --
- * with --srctree the tree's own prototype is the one compiled.
+ * second parameter is 'long syscall' in v6.1, v6.12 and
+ * linux-riscv/linux@102b3614.  The series that passes the number by
+ * reference ('bool ...(struct pt_regs *regs, long *syscall)', true: run
+ * it) is in the newest tree read: linux-riscv/linux at v7.3-rc1, whose
+ * kernel/entry/syscall-common.c (dc7d0c8f) has trace_syscall_enter(regs,
+ * long *) and whose entry.rst (7b788c29) calls
+ * syscall_enter_from_user_mode(regs, &nr).  It is modelled from v7.3; the
+ * release that merged it (after v6.19) is not pinned.  With --srctree the
+ * tree's own prototype is the one compiled.
  */
-#if ENTRYDOC_SINCE(6, 8)
+#if ENTRYDOC_SINCE(7, 3)
+static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+bool syscall_enter_from_user_mode(struct pt_regs *regs, long *syscall)
+{
+	(void)regs;
+	return syscall != 0;
+}
+#elif ENTRYDOC_SINCE(6, 8)
 static __always_inline ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
 long syscall_enter_from_user_mode(struct pt_regs *regs, long syscall)
 {
@@ -68,11 +89,12 @@ long syscall_trace_enter(struct pt_regs *regs, long syscall, unsigned long work)
 /*
  * syscall_enter_from_user_mode_prepare() - include/linux/entry-common.h,
  * noinstr in kernel/entry/ (v6.1, v6.12): enter_from_user_mode() plus
- * interrupt enable.  Removed for v6.19 (54a5ab56242f, tip core/rseq);
+ * interrupt enable, so it opens the user-mode pair in the same order.  Removed for v6.19 (54a5ab56242f, tip core/rseq);
  * callers use enter_from_user_mode() and enable interrupts themselves.
  */
 #if ENTRYDOC_BEFORE(6, 19)
-noinstr void syscall_enter_from_user_mode_prepare(struct pt_regs *regs);
+noinstr ENTRYDOC_OPENS(user_mode) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+void syscall_enter_from_user_mode_prepare(struct pt_regs *regs);
 #endif
 ENTRYDOC_REMOVED(syscall_enter_from_user_mode_prepare, 6, 19, "54a5ab56242f", enter_from_user_mode,
 		 "call enter_from_user_mode(), then enable interrupts inside instrumentation_begin()/end()");

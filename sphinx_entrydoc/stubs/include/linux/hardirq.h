@@ -7,9 +7,36 @@
 #define _ENTRYDOC_LINUX_HARDIRQ_H
 
 #include <entrydoc/annotations.h>
+#include <linux/types.h>
 #include <linux/preempt.h>
 #include <linux/context_tracking.h>
 #include <linux/instrumentation.h>
+#include <linux/irqflags.h>
+#include <linux/ftrace_irq.h>
+
+/*
+ * synchronize_irq / synchronize_hardirq - include/linux/hardirq.h,
+ * kernel/irq/manage.c (v6.1, v6.12).  Ordinary; they may sleep or spin.
+ */
+void synchronize_irq(unsigned int irq);
+bool synchronize_hardirq(unsigned int irq);
+
+/*
+ * __rcu_irq_enter_check_tick - include/linux/hardirq.h, kernel/rcu/tree.c
+ * (v6.1, v6.12; an empty static inline without NO_HZ_FULL).
+ * Instrumentable: irqentry_enter() calls it via rcu_irq_enter_check_tick()
+ * between instrumentation_begin() and instrumentation_end().
+ */
+void __rcu_irq_enter_check_tick(void);
+
+/*
+ * rcu_irq_enter_check_tick - include/linux/hardirq.h, static
+ * __always_inline (v6.1, v6.12): __rcu_irq_enter_check_tick() when
+ * context tracking is enabled.
+ */
+static __always_inline void rcu_irq_enter_check_tick(void)
+{
+}
 
 /*
  * irq_enter_rcu - include/linux/hardirq.h, kernel/softirq.c.  Ordinary,
@@ -46,6 +73,42 @@ ENTRYDOC_CLOSES(irq_rcu) ENTRYDOC_ORDER("time,preempt,softirq,tick,lockdep")
 void irq_exit_rcu(void);
 
 /*
+ * __irq_enter / __irq_exit - include/linux/hardirq.h: statement macros
+ * (v6.1, v6.12), modelled as static inline, instrumentable functions.
+ *   __irq_enter(): preempt_count_add(HARDIRQ_OFFSET), lockdep_hardirq_enter(),
+ *                  account_hardirq_enter(current)
+ *   __irq_exit():  account_hardirq_exit(current), lockdep_hardirq_exit(),
+ *                  preempt_count_sub(HARDIRQ_OFFSET)
+ */
+static inline ENTRYDOC_ORDER("preempt,lockdep,time")
+void __irq_enter(void)
+{
+}
+
+static inline ENTRYDOC_ORDER("time,lockdep,preempt")
+void __irq_exit(void)
+{
+}
+
+/*
+ * __irq_enter_raw / __irq_exit_raw - include/linux/hardirq.h: statement
+ * macros (v6.1, v6.12) for fast interrupts without time accounting; as
+ * macros they are inlined into their (noinstr) callers, so modelled as
+ * static __always_inline.
+ *   __irq_enter_raw(): preempt_count_add(HARDIRQ_OFFSET), lockdep_hardirq_enter()
+ *   __irq_exit_raw():  lockdep_hardirq_exit(), preempt_count_sub(HARDIRQ_OFFSET)
+ */
+static __always_inline ENTRYDOC_ORDER("preempt,lockdep")
+void __irq_enter_raw(void)
+{
+}
+
+static __always_inline ENTRYDOC_ORDER("lockdep,preempt")
+void __irq_exit_raw(void)
+{
+}
+
+/*
  * irq_enter - include/linux/hardirq.h, kernel/softirq.c.  Ordinary,
  * instrumentable: ct_irq_enter() (RCU) followed by irq_enter_rcu().
  */
@@ -59,6 +122,25 @@ void irq_enter(void);
  */
 ENTRYDOC_CLOSES(irq) ENTRYDOC_ORDER("time,preempt,softirq,tick,rcu,lockdep")
 void irq_exit(void);
+
+/*
+ * __nmi_enter / __nmi_exit - include/linux/hardirq.h: statement macros
+ * (v6.1, v6.12), the first and last steps of nmi_enter()/nmi_exit(),
+ * modelled as static __always_inline functions.
+ *   __nmi_enter(): lockdep_off(), arch_nmi_enter(), BUG_ON(in_nmi() ==
+ *                  NMI_MASK), __preempt_count_add(NMI_OFFSET + HARDIRQ_OFFSET)
+ *   __nmi_exit():  BUG_ON(!in_nmi()), __preempt_count_sub(NMI_OFFSET +
+ *                  HARDIRQ_OFFSET), arch_nmi_exit(), lockdep_on()
+ */
+static __always_inline ENTRYDOC_ORDER("preempt")
+void __nmi_enter(void)
+{
+}
+
+static __always_inline ENTRYDOC_ORDER("preempt")
+void __nmi_exit(void)
+{
+}
 
 /*
  * nmi_enter - include/linux/hardirq.h.  A statement macro in the kernel

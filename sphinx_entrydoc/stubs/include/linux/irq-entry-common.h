@@ -2,8 +2,11 @@
 /*
  * Generic entry code shared by syscalls and exceptions/interrupts.
  * Mirrors include/linux/irq-entry-common.h (split out of
- * include/linux/entry-common.h in 2025) as of kernel v6.19 / v7.0, with
- * the out-of-line functions from kernel/entry/common.c.
+ * include/linux/entry-common.h in 2025) and, for older kernels, the same
+ * declarations in entry-common.h, with the out-of-line functions from
+ * kernel/entry/common.c; per version, as read from v6.1 and v6.12 (Debian
+ * trees) and linux-riscv/linux (v6.19+).  Which file holds a declaration
+ * does not change what a snippet may call, so one stub header serves both.
  *
  * Bodies of static __always_inline functions are empty: the stubs model
  * prototypes, markings and the facts in the annotations, not behaviour.
@@ -258,6 +261,17 @@ void raw_irqentry_exit_cond_resched(void);
  * instrumentable function.
  */
 void irqentry_exit_cond_resched(void);
+
+/*
+ * dynamic_irqentry_exit_cond_resched - entry-common.h (v6.1, v6.12),
+ * kernel/entry/common.c: the PREEMPT_DYNAMIC static-key form that
+ * irqentry_exit_cond_resched() expands to there.  Instrumentable.  First
+ * read in v6.1 (when static-key PREEMPT_DYNAMIC came in was not checked),
+ * so declared from v6.1.
+ */
+#if ENTRYDOC_SINCE(6, 1)
+void dynamic_irqentry_exit_cond_resched(void);
+#endif
 
 /*
  * irqentry_enter - include/linux/irq-entry-common.h, noinstr in
