@@ -6,7 +6,9 @@
 * ``auto`` (the default): a document that opts in (``.. entrydoc::`` or
   ``.. entrydoc-code-block::``), or whose C snippets call a function the
   stubs declare, or a slip of such a name (``irqentry_exti()``): the
-  entry-style documents;
+  entry-style documents.  General kernel primitives the stubs declare only
+  so their calls are checked (``ENTRYDOC_COMMON``: local_irq_enable(),
+  synchronize_irq()) do not count;
 * ``all``: every document;
 * ``opt-in``: only documents that opt in;
 * ``GLOB``: these documents too; ``!GLOB``: never these.  A glob matches the
@@ -148,7 +150,7 @@ def model_for(api, stub_dirs: Tuple[str, ...] = ()) -> Model:
     libclang (``api`` None) every name followed by '(' in the stub headers,
     a superset, which only makes selection keep more."""
     if api is not None:
-        return _model(tuple(sorted(api.functions)))
+        return _model(tuple(sorted(n for n, f in api.functions.items() if not f.common)))
     return _model(tuple(sorted(_names_in_headers(tuple(stub_dirs)))))
 
 

@@ -37,6 +37,10 @@ class ApiFunction:
     order: Tuple[str, ...]
     file: str
     line: int
+    # A general kernel primitive (local_irq_enable(), synchronize_irq())
+    # declared so its calls are checked, not a mark of an entry document:
+    # calling it does not make a document entry-style (selection.py).
+    common: bool = False
 
     @property
     def signature(self) -> str:
@@ -519,7 +523,7 @@ def _add_function(api: Api, cursor, file: str) -> None:
     api.functions[cursor.spelling] = ApiFunction(
         name=cursor.spelling, result=cursor.result_type.spelling, params=params,
         marking=marking, opens=opens, closes=closes, order=order,
-        file=file, line=cursor.location.line)
+        file=file, line=cursor.location.line, common="common" in notes)
 
 
 def _add_data(api: Api, cursor, file: str) -> None:

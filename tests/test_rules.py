@@ -389,3 +389,20 @@ def test_longest_prefix_of_select_and_ignore_wins():
     assert Config(select=("ED1",), ignore=("ED101",)).wants("ED102", "default")
     assert not Config().wants("ED601", "review")
     assert Config(select=("ED601",)).wants("ED601", "review")
+
+
+def test_local_irq_enable_in_noinstr_code_belongs_in_an_instrumentation_section():
+    # local_irq_enable() calls trace_hardirqs_on(): instrumentable.
+    doc = snippet_doc("""
+        noinstr void early_entry(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_enter(regs);
+
+        	local_irq_enable();
+        	instrumentation_begin();
+        	local_irq_disable();
+        	instrumentation_end();
+        	irqentry_exit(regs, state);
+        }
+    """)
+    assert found(doc) == [(line_of(doc, "local_irq_enable"), column_of(doc, "local_irq_enable"), "ED201")]

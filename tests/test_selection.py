@@ -55,6 +55,16 @@ PROSE_ONLY = """Prose
 
 irq_enter() is named here, but no C snippet calls it.
 """
+IRQ_SAFE_LOCKING = """Interrupt-safe locking
+======================
+
+A driver that shares data with its interrupt handler::
+
+	local_irq_disable();
+	update_the_shared_counter(dev);
+	local_irq_enable();
+	synchronize_irq(dev->irq);
+"""
 OPT_IN = """Opted in
 ========
 
@@ -75,6 +85,17 @@ def test_auto_checks_entry_documents_and_skips_the_others():
     assert decision(OPT_IN).check
     for text in (RCU, PROSE_ONLY, OPTED_OUT):
         assert not decision(text).check
+
+
+def test_general_kernel_primitives_the_model_declares_do_not_make_an_entry_document():
+    # local_irq_*() and synchronize_irq() are declared (ENTRYDOC_COMMON) so
+    # entry code calling them is checked, but every driver document calls them.
+    api = load_api()
+    assert api.functions["local_irq_disable"].common and api.functions["synchronize_irq"].common
+    assert not api.functions["irqentry_enter"].common
+    chosen = decision(IRQ_SAFE_LOCKING)
+    assert not chosen.check and chosen.reason == SCAN
+    assert not decision(IRQ_SAFE_LOCKING, ("all",)).entry_style
 
 
 def test_a_document_whose_only_entry_call_is_misspelt_is_selected():

@@ -47,6 +47,9 @@
  *                               a real kernel name that is not part of the
  *                               modelled API (used to warn when a document
  *                               uses it as a placeholder with other arguments)
+ *   entrydoc:common             a general kernel primitive (ENTRYDOC_COMMON):
+ *                               checked where called, but no sign that a
+ *                               document is about entry code
  *   entrydoc:removed=NAME;since=X.Y;commit=C;replacement=NEW;note=TEXT
  *                               a name the kernel removed in vX.Y
  *
@@ -82,6 +85,9 @@
 #define ENTRYDOC_OPENS(pair)		__entrydoc("opens=" #pair)
 #define ENTRYDOC_CLOSES(pair)		__entrydoc("closes=" #pair)
 #define ENTRYDOC_ORDER(keys)		__entrydoc("order=" keys)
+/* A general kernel primitive (local_irq_enable()), declared so that calls to
+ * it are checked; calling it does not make a document entry-style. */
+#define ENTRYDOC_COMMON			__entrydoc("common")
 
 #define ENTRYDOC_HOOK(name, nargs, file)					\
 	extern const char __entrydoc_hook_##name[]				\

@@ -17,9 +17,10 @@
 /*
  * synchronize_irq / synchronize_hardirq - include/linux/hardirq.h,
  * kernel/irq/manage.c (v6.1, v6.12).  Ordinary; they may sleep or spin.
+ * ENTRYDOC_COMMON: driver documents call them.
  */
-void synchronize_irq(unsigned int irq);
-bool synchronize_hardirq(unsigned int irq);
+ENTRYDOC_COMMON void synchronize_irq(unsigned int irq);
+ENTRYDOC_COMMON bool synchronize_hardirq(unsigned int irq);
 
 /*
  * __rcu_irq_enter_check_tick - include/linux/hardirq.h, kernel/rcu/tree.c

@@ -61,10 +61,10 @@ void trace_hardirqs_on_prepare(void);
  * On: the irq_enable tracepoint, then lockdep_hardirqs_on_prepare() and
  * lockdep_hardirqs_on(); off: lockdep_hardirqs_off(), then the tracepoint.
  */
-ENTRYDOC_ORDER("tracing,lockdep")
+ENTRYDOC_COMMON ENTRYDOC_ORDER("tracing,lockdep")
 void trace_hardirqs_on(void);
 
-ENTRYDOC_ORDER("lockdep,tracing")
+ENTRYDOC_COMMON ENTRYDOC_ORDER("lockdep,tracing")
 void trace_hardirqs_off(void);
 
 /*
@@ -88,11 +88,11 @@ void lockdep_hardirq_exit(void)
  * macros for the architecture's static __always_inline
  * arch_local_irq_enable()/disable(); no tracing, so safe in noinstr code.
  */
-static __always_inline void raw_local_irq_enable(void)
+static __always_inline ENTRYDOC_COMMON void raw_local_irq_enable(void)
 {
 }
 
-static __always_inline void raw_local_irq_disable(void)
+static __always_inline ENTRYDOC_COMMON void raw_local_irq_disable(void)
 {
 }
 
@@ -103,13 +103,17 @@ static __always_inline void raw_local_irq_disable(void)
  * raw_local_irq_disable()).  Instrumentable: in noinstr code they belong
  * between instrumentation_begin() and instrumentation_end(), as
  * syscall_enter_from_user_mode() does.
+ *
+ * These four and trace_hardirqs_*() are ENTRYDOC_COMMON: every kind of
+ * kernel document calls them, so calling them is no sign of an entry
+ * document.
  */
-static inline ENTRYDOC_ORDER("tracing,lockdep")
+static inline ENTRYDOC_COMMON ENTRYDOC_ORDER("tracing,lockdep")
 void local_irq_enable(void)
 {
 }
 
-static inline ENTRYDOC_ORDER("lockdep,tracing")
+static inline ENTRYDOC_COMMON ENTRYDOC_ORDER("lockdep,tracing")
 void local_irq_disable(void)
 {
 }
