@@ -379,6 +379,9 @@ def _derive(api: Api, tree) -> TreeTruth:
         ours = compiled.get(name)
         if ours is not None:
             tree_functions[name] = dataclasses.replace(ours, marking=marking)
+            # The tree is the truth: findings quote its file even where the
+            # model agrees with it.
+            functions[name] = dataclasses.replace(model, file=ours.file, line=ours.line)
         if ours is not None and not same_prototype(model, ours):
             disagreements.append(Disagreement(name, "prototype", model.signature, f"{model.file}:{model.line}",
                                               ours.signature, prototypes[name].where))

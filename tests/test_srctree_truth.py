@@ -254,3 +254,21 @@ def test_declarations_are_read_without_markings_and_attributes(name, piece, expe
 ])
 def test_what_is_not_a_plain_declaration_is_refused(piece):
     assert treeapi.parse_declaration(piece, "f") is None
+
+
+def test_where_tree_and_model_agree_findings_quote_the_trees_file(tmp_path):
+    tree = write_tree(tmp_path / "linux", {"include/linux/entry-common.h": """
+        noinstr void irqentry_nmi_exit(struct pt_regs *regs, irqentry_state_t irq_state);
+        """})
+    text = snippet_doc("""
+        noinstr void nmi(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_nmi_enter(regs);
+
+        	irqentry_nmi_exit(regs);
+        }
+        """)
+    (finding,) = [f for f in lint(text, srctree=tree) if f.code == "ED102"]
+    assert finding.message.endswith("irqentry_nmi_exit() is declared as 'void irqentry_nmi_exit("
+                                    "struct pt_regs *regs, irqentry_state_t irq_state)' "
+                                    "(include/linux/entry-common.h)")
