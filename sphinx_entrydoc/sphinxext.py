@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import sys
 from typing import Dict, List, Optional, Set, Tuple
 
 from docutils import nodes
@@ -252,6 +253,8 @@ def _on_config_inited(app, config) -> None:
 def _check_codes(patterns, option: str) -> None:
     """A code that matches no rule would silently select nothing (ED1O1
     for ED101): refused, as the CLI refuses it."""
+    if not patterns:
+        return  # the usual case: no need to import every rule family
     from .rules import load_all
     codes = load_all()
     for pattern in patterns:
@@ -524,8 +527,9 @@ def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
 
 
 def _on_build_finished(app, exception) -> None:
-    from . import runner
-    runner.close_supervisors()
+    runner = sys.modules.get(f"{__package__}.runner")
+    if runner is not None:  # a build that read nothing started no worker
+        runner.close_supervisors()
     if exception is not None:
         return
     failed = failing(app)
