@@ -192,8 +192,29 @@ def _snippet_tops(tu) -> List[object]:
 
 
 def _definitions(tu) -> List[object]:
+    """The snippet's function definitions.  A loop macro with its body at
+    file scope (``hlist_nulls_for_each_entry_rcu(obj, node, head, member) {``
+    in a fragment of statements) parses as an old-style definition: no
+    return type, parameters without types.  That is a statement, not a
+    definition, so it does not stop the fragment from being wrapped."""
     ci = cindex()
-    return [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()]
+    return [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()
+            and not _loop_macro_with_body(tu, c)]
+
+
+def _loop_macro_with_body(tu, cursor) -> bool:
+    line = cursor.extent.start.line
+    implicit = untyped = False
+    for diag in tu.diagnostics:
+        if diag.location.line != line or diag.location.file is None \
+                or diag.location.file.name != SNIPPET_FILE:
+            continue
+        if diag.spelling.startswith("type specifier missing") \
+                and diag.location.column == cursor.extent.start.column:
+            implicit = True
+        elif diag.spelling.startswith("parameter '") and "was not declared" in diag.spelling:
+            untyped = True
+    return implicit and untyped
 
 
 def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[int, int, str, str]]]:

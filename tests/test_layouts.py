@@ -86,6 +86,17 @@ CLEAN = {
                 __type(value, __u32);
         } queue SEC(".maps");
         """,
+    "a label and a loop macro with its body, as statements": """
+        begin:
+        rcu_read_lock();
+        hlist_nulls_for_each_entry_rcu(obj, node, head, member) {
+            if (!try_get_ref(obj)) {
+                rcu_read_unlock();
+                goto begin;
+            }
+        }
+        rcu_read_unlock();
+        """,
     "a condition in words": """
         while (budget--) {
             if (ring is empty)
@@ -112,6 +123,18 @@ def test_a_missing_semicolon_in_the_right_hand_column_is_found_there():
         8 }                         8 }
         """)
     assert found(doc) == [(10, 57, "ED103")]
+
+
+def test_a_missing_semicolon_after_a_loop_macro_body_is_found():
+    doc = snippet_doc("""
+        begin:
+        hlist_nulls_for_each_entry_rcu(obj, node, head, member) {
+            if (!try_get_ref(obj))
+                goto begin;
+        }
+        rcu_read_unlock()
+        """)
+    assert [(line, code) for line, _, code in found(doc)] == [(11, "ED103")]
 
 
 def test_an_inner_brace_missing_before_the_last_one_is_a_defect():
