@@ -183,6 +183,8 @@ def _kernel_version(value: Optional[str]) -> Optional[str]:
 
 def _check_stub_dirs(directories: Sequence[str]) -> None:
     """A missing stub directory fails every document alike: say it once, up front."""
+    if not directories:
+        return  # the built-in stubs only: nothing the user can have mistyped
     from .cache import stubs_fingerprint
     stubs_fingerprint(directories)
 
