@@ -192,3 +192,11 @@ def test_v7_3_flagged_where_the_number_is_passed_by_value():
     findings = lint(V7_3, kernel_version="6.19")
     assert [(f.line, f.code) for f in findings] == [(line_of(V7_3, "&nr"), "ED102")]
     assert "'long *' to parameter of type 'long'" in findings[0].message
+
+
+def test_v5_15_ordering_claims_about_the_kvm_helpers_are_checked():
+    text = V5_15 + ("\nkvm_guest_enter_irqoff() is a KVM variant of exit_to_user_mode() "
+                    "and the state operations have the same ordering.\n")
+    assert at(text, "5.15") == []
+    wrong = text.replace("exit_to_user_mode()", "enter_from_user_mode()")
+    assert [code for _, code in at(wrong, "5.15")] == ["ED401"]

@@ -160,11 +160,15 @@ static inline void guest_exit(void)
  * assumed, not checked against a tree) up to their removal.
  */
 #if ENTRYDOC_SINCE(5, 13) && ENTRYDOC_BEFORE(5, 17)
-static __always_inline void kvm_guest_enter_irqoff(void)
+/* ef9989afda73 made guest_state_{enter,exit}_irqoff() out of these two, so
+ * they open and close the same pair in the same orders. */
+static __always_inline ENTRYDOC_OPENS(guest) ENTRYDOC_ORDER("tracing,rcu,lockdep")
+void kvm_guest_enter_irqoff(void)
 {
 }
 
-static __always_inline void kvm_guest_exit_irqoff(void)
+static __always_inline ENTRYDOC_CLOSES(guest) ENTRYDOC_ORDER("lockdep,rcu,tracing")
+void kvm_guest_exit_irqoff(void)
 {
 }
 #endif
