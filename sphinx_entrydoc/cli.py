@@ -190,14 +190,11 @@ def _check_stub_dirs(directories: Sequence[str]) -> None:
 
 
 def _check_codes(patterns: Sequence[str], option: str) -> None:
-    if not patterns:
-        return   # loading every rule family costs more than a small document's check
-    from .rules import load_all
-    codes = load_all()
-    for pattern in patterns:
-        if not any(code.startswith(pattern) for code in codes):
-            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
-                             f"codes such as ED101 or prefixes such as ED1 (--explain ED lists them)")
+    from .rules import unknown_pattern
+    pattern = unknown_pattern(patterns)
+    if pattern is not None:
+        raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                         f"codes such as ED101 or prefixes such as ED1 (--explain ED lists them)")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -253,14 +253,11 @@ def _on_config_inited(app, config) -> None:
 def _check_codes(patterns, option: str) -> None:
     """A code that matches no rule would silently select nothing (ED1O1
     for ED101): refused, as the CLI refuses it."""
-    if not patterns:
-        return  # the usual case: no need to import every rule family
-    from .rules import load_all
-    codes = load_all()
-    for pattern in patterns:
-        if not any(code.startswith(pattern) for code in codes):
-            raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
-                             "codes such as ED101 or prefixes such as ED1")
+    from .rules import unknown_pattern
+    pattern = unknown_pattern(patterns)
+    if pattern is not None:
+        raise InputError(f"{option}: {pattern!r} is no rule code or prefix; allowed values are "
+                         "codes such as ED101 or prefixes such as ED1")
 
 
 def check_document(source: Source, config: Config, doctree, docname: str, limits=None,

@@ -386,8 +386,7 @@ def _derive(api: Api, tree) -> TreeTruth:
             disagreements.append(Disagreement(name, "prototype", model.signature, f"{model.file}:{model.line}",
                                               ours.signature, prototypes[name].where))
             replaced[name] = prototypes[name]
-            functions[name] = dataclasses.replace(model, result=ours.result, params=ours.params,
-                                                  file=ours.file, line=ours.line)
+            functions[name] = dataclasses.replace(functions[name], result=ours.result, params=ours.params)
         if verdict is not None and verdict.marking != model.marking:
             disagreements.append(Disagreement(name, "marking", _WORD_MARKINGS[model.marking],
                                               f"{model.file}:{model.line}",

@@ -59,6 +59,15 @@ def load_all() -> Dict[str, Rule]:
     return dict(sorted(REGISTRY.items()))
 
 
+def unknown_pattern(patterns) -> Optional[str]:
+    """The first of ``patterns`` that names no rule (ED1O1 for ED101), or
+    None.  Without patterns -- the usual case -- no rule family is imported."""
+    if not patterns:
+        return None
+    codes = load_all()
+    return next((p for p in patterns if not any(code.startswith(p) for code in codes)), None)
+
+
 def matches(code: str, patterns) -> bool:
     """True when a code is named by one of the code prefixes (``ED1``, ``ED101``)."""
     return any(code.startswith(p) for p in patterns)
