@@ -7,16 +7,21 @@ check-patch FILE|-`` checks what a patch adds.  Exit status: 0 no errors,
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from . import report
-from ._version import __version__
 from .errors import InputError
-from .findings import ERROR, Finding
-from .settings import FORMATS, PATCH_FORMATS, available_cpus
+
+if TYPE_CHECKING:
+    import argparse
+
+    from . import report
+    from .findings import Finding
+
+# Everything else is imported where it is used: a cold ``lint`` forks its
+# workers first (workers.prestart), and the sooner it does, the more of
+# their loading overlaps this process's own.
 
 PROG = "sphinx-entrydoc"
 
@@ -24,6 +29,7 @@ PROG = "sphinx-entrydoc"
 # -- command line ---------------------------------------------------------------
 
 def _seconds(value: str) -> float:
+    import argparse
     from .settings import seconds
     try:
         return seconds(value)
@@ -32,6 +38,7 @@ def _seconds(value: str) -> float:
 
 
 def _size(value: str) -> int:
+    import argparse
     from .settings import size
     try:
         return size(value)
@@ -40,6 +47,8 @@ def _size(value: str) -> int:
 
 
 def _jobs(value: str) -> int:
+    import argparse
+    from .settings import available_cpus
     if value == "auto":
         return available_cpus()
     try:
@@ -54,6 +63,8 @@ def _jobs(value: str) -> int:
 def _common_options() -> argparse.ArgumentParser:
     """Options shared by lint and check-patch; None means "not given", so
     the configuration file's value stands."""
+    import argparse
+    from ._version import __version__
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     common.add_argument("--config", metavar="FILE",
@@ -94,6 +105,9 @@ def _common_options() -> argparse.ArgumentParser:
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from ._version import __version__
+    from .settings import FORMATS, PATCH_FORMATS
     parser = argparse.ArgumentParser(prog=PROG, description="Check kernel-style entry/exit documentation.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -197,7 +211,25 @@ def _check_codes(patterns: Sequence[str], option: str) -> None:
                          f"codes such as ED101 or prefixes such as ED1 (--explain ED lists them)")
 
 
+# Commands that check documents in worker processes.
+CHECKING_COMMANDS = ("lint", "check-patch")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    from . import workers
+    command = (sys.argv[1:] if argv is None else argv)[:1]
+    if command and command[0] in CHECKING_COMMANDS:
+        # The core's data types (documents, findings, the configuration)
+        # are imported once, before the fork, rather than in every process.
+        from . import runner  # noqa: F401
+        workers.prestart()
+    try:
+        return _main(argv)
+    finally:
+        workers.discard_prestarted()
+
+
+def _main(argv: Optional[List[str]]) -> int:
     for stream in (sys.stdout, sys.stderr):
         # A path or message the terminal's encoding cannot show must not
         # end the run with a traceback.
@@ -229,6 +261,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 
 def _error(message: str) -> None:
+    from . import report
     # One line, whatever a file name or a document holds.
     print(f"{PROG}: {report.one_line(message)}", file=sys.stderr)
 
@@ -236,6 +269,7 @@ def _error(message: str) -> None:
 # -- lint -------------------------------------------------------------------------------
 
 def lint_command(args: argparse.Namespace) -> int:
+    from . import report
     if args.explain:
         return explain(args.explain)
     if not args.paths:
@@ -245,6 +279,7 @@ def lint_command(args: argparse.Namespace) -> int:
     from .runner import check_sources, discover, read_all
     settings = _settings(args)
     config = _config(settings)
+    _setup_workers(settings, config)
     formatter = _formatter(settings.format, sys.stdout)  # a bad format fails before the work
     documents, errors = discover(args.paths, settings.exclude)
     sources, read_errors = read_all(documents, args.stdin_filename)
@@ -267,6 +302,12 @@ def lint_command(args: argparse.Namespace) -> int:
                                                     skipped=len(outcome.skipped)), formatter)
     _print_stats(args, cache, outcome)
     return exit_status(findings, errors, settings.strict)
+
+
+def _setup_workers(settings, config) -> None:
+    """The prestarted workers load the stub model while the documents are read."""
+    from .workers import setup_prestarted
+    setup_prestarted(config, settings.memory_limit)
 
 
 def _print_stats(args: argparse.Namespace, cache, outcome=None) -> None:
@@ -314,6 +355,7 @@ def _unique(lines: Sequence[str]) -> List[str]:
 
 
 def exit_status(findings: Sequence[Finding], errors: Sequence[str], strict: bool) -> int:
+    from .findings import ERROR
     if errors:
         return 2
     if any(f.severity == ERROR for f in findings) or (strict and findings):
@@ -322,6 +364,7 @@ def exit_status(findings: Sequence[Finding], errors: Sequence[str], strict: bool
 
 
 def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, formatter=None) -> None:
+    from . import report
     if formatter is None:
         formatter = _formatter(fmt, sys.stdout)
     formatter.start()
@@ -335,6 +378,8 @@ def _emit(fmt: str, findings: Sequence[Finding], summary: report.Summary, format
 
 
 def _formatter(fmt: str, stream) -> report.Formatter:
+    from . import report
+    from .settings import FORMATS
     if fmt == "email":
         raise InputError("format 'email' is for check-patch; allowed values for lint are " + ", ".join(FORMATS))
     return {"text": report.TextFormatter, "json": report.JsonFormatter,
@@ -437,6 +482,7 @@ def _apply_fixes(findings, sources, config, cache, settings, errors: List[str], 
     reported are those that remain, at their new positions.  ``named``: the
     paths given on the command line; a symbolic link found by walking a
     directory is never written through."""
+    from . import report
     from . import fix
     from .runner import check_sources, read_all
     rewritten = []
@@ -468,6 +514,7 @@ def _apply_fixes(findings, sources, config, cache, settings, errors: List[str], 
 
 
 def _report_skipped(plan) -> None:
+    from . import report
     for finding, reason in plan.skipped:
         print(f"not fixed {report.one_line(plan.path)}:{finding.line}:{finding.column}: {finding.code}: "
               f"{report.one_line(reason)}", file=sys.stderr)
@@ -476,9 +523,11 @@ def _report_skipped(plan) -> None:
 # -- check-patch ---------------------------------------------------------------------
 
 def patch_command(args: argparse.Namespace) -> int:
+    from . import report
     from .patch import read_patches, review
     settings = _settings(args)
     config = _config(settings)
+    _setup_workers(settings, config)
     name, data = _read_patch(args.patch)
     patches = read_patches(name, data)
     cache = _cache(settings, config)
@@ -521,6 +570,7 @@ def _read_patch(path: str):
 
 
 def _patch_formatter(fmt: str, reports) -> report.Formatter:
+    from . import report
     if fmt == "email":
         return report.EmailFormatter(sys.stdout, reports)
     if fmt == "json":

@@ -163,7 +163,7 @@ SETTINGS = {
 
 
 @functools.lru_cache(maxsize=1)
-def _settings():
+def docutils_settings():
     """docutils' settings, built once: building the option parser costs
     more than parsing a typical document."""
     import warnings
@@ -181,4 +181,4 @@ def _settings():
 def parse_rst(text: str, path: str = "<string>") -> nodes.document:
     import copy
     with _sphinx_vocabulary():
-        return docutils.core.publish_doctree(text, source_path=path, settings=copy.copy(_settings()))
+        return docutils.core.publish_doctree(text, source_path=path, settings=copy.copy(docutils_settings()))

@@ -1,12 +1,11 @@
 """Run the core over many documents: find them, read them, take what the
-cache has, check the rest (in a process pool with ``-j``), keep going past
-bad files.
+cache has, check the rest in supervised workers (workers.py; ``jobs`` of
+each stage), keep going past bad files.
 
 libclang translation units live in the process that made them, so the
-unit of parallel work is a whole document, checked by :func:`check_source`
-in a worker process.  The main process loads the library only to check
-that it is there, and parses nothing (the cache key hashes the stub files
-directly), so forking workers is safe.
+unit of parallel work is a whole document.  The main process loads the
+library only to check that it is there, and parses nothing (the cache key
+hashes the stub files directly), so forking workers is safe.
 """
 from __future__ import annotations
 
@@ -22,12 +21,9 @@ from .errors import CheckAborted, InputError, LibclangMissing
 from .findings import Finding
 from .read import Source, decode, read_source
 
+from .workers import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, FINISH, PREPARE
+
 STDIN = "-"
-DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
-# Address space a worker may add to what it started with (RLIMIT_AS): a
-# snippet that makes libclang allocate without end kills its worker, not
-# the machine.  0: no limit.
-DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
 # Directories never walked into: version control, caches, build output.
 SKIPPED_DIRS = ("_build",)
 
@@ -145,6 +141,8 @@ def check_sources(sources: Sequence[Source], config: Config, cache: Optional[Cac
         else:
             outcome.results[position] = cached
     if not missing:
+        from .workers import discard_prestarted
+        discard_prestarted()   # nothing to check: the cache had it all
         # Fail the same way with a warm cache as with a cold one: whether
         # libclang is missing must not depend on what was cached.  (A cold
         # run finds out in the worker that loads it, off the main process.)
@@ -194,6 +192,8 @@ def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFA
     if not tasks:
         return []
     if timeout <= 0:
+        from .workers import discard_prestarted
+        discard_prestarted()
         return [check_one(task) for task in tasks]
     try:
         return _supervised(tasks, max(1, min(jobs, len(tasks))), timeout, memory_limit)
@@ -203,134 +203,17 @@ def _run(sources: List[Source], config: Config, jobs: int, timeout: float = DEFA
         return [check_one(task) for task in tasks]
 
 
-# Each document goes through two stages, each in a supervised worker of
-# its own: PREPARE (docutils: parse, extract, normalise) and FINISH
-# (libclang and the rules).  The two run at once: while one worker parses a
-# document, the other loads libclang and the stub model, or compiles the
-# previous document, so one document already uses two cores.  Either
-# stage can hang or crash on a hostile document; either way the document
-# becomes an ED107 finding and the run goes on.
-PREPARE, FINISH = "prepare", "finish"
-CALL = "call"   # any module-level function: what the Supervisor sends
-
-
-class _Worker:
-    """One worker process of one stage, fed one document at a time through
-    a pipe, so the supervisor can stop it when a document hangs and notice
-    when it dies (libclang runs in-process: a crash there would otherwise
-    end the run)."""
-
-    def __init__(self, context, stage: str, config: Optional[Config] = None,
-                 memory_limit: int = DEFAULT_MEMORY_LIMIT):
-        import tempfile
-        self.stage = stage
-        self.conn, child = context.Pipe()
-        # The worker's stderr: libclang prints crash reports there ("LLVM
-        # ERROR: out of memory", a stack dump); the reason it died is taken
-        # from it, and the build log stays clean.
-        self.log = tempfile.TemporaryFile()
-        self.process = context.Process(target=_serve, args=(child, self.conn, memory_limit, self.log),
-                                       daemon=True)
-        self.process.start()
-        child.close()
-        self.task: Optional[int] = None
-        self.started = 0.0
-        if stage == FINISH and config is not None:
-            # Load libclang, the stub model and the rules now, while the
-            # other worker is still parsing the first document.
-            self.conn.send(("warm", config))
-
-    def stop(self, kill: bool = False) -> None:
-        if not kill:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-            self.process.join(timeout=2)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
-        self.log.close()
-
-    def complaint(self) -> str:
-        """libclang's own words about the last task, if it left any."""
-        try:
-            self.log.seek(0)
-            text = self.log.read()[-65536:].decode("utf-8", "replace")
-        except (OSError, ValueError):
-            return ""
-        found = [l.strip() for l in text.splitlines() if l.startswith("LLVM ERROR:")]
-        return found[-1] if found else ""
-
-    def reason(self, reason: str) -> str:
-        complaint = self.complaint()
-        return f"{reason} ({complaint})" if complaint and complaint not in reason else reason
-
-
-def _serve(conn, parent_end, memory_limit: int = 0, log=None) -> None:
-    parent_end.close()
-    limit_memory(memory_limit)
-    if log is not None:
-        sys.stderr.flush()
-        os.dup2(log.fileno(), 2)
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        if log is not None:
-            log.seek(0)
-            log.truncate()
-        stage, payload = message
-        if stage == "warm":
-            _warm(payload)
-        elif stage == CALL:
-            function, argument = payload
-            conn.send(function(argument))
-        elif stage == PREPARE:
-            conn.send(prepare_one(payload))
-        else:
-            conn.send(finish_one(payload))
-
-
-def limit_memory(limit: int) -> None:
-    """Let this process grow its address space by at most ``limit`` bytes
-    (RLIMIT_AS: what it has mapped now plus ``limit``; a worker forked from
-    a large Sphinx process starts large).  Beyond it, allocations fail:
-    Python raises MemoryError, libclang aborts; either ends in ED107."""
-    if not limit:
-        return
-    try:
-        import resource
-        with open("/proc/self/statm") as handle:
-            size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        wanted = size + limit
-        if hard != resource.RLIM_INFINITY:
-            wanted = min(wanted, hard)
-        if soft == resource.RLIM_INFINITY or wanted < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-    except (ImportError, OSError, ValueError):
-        pass   # no /proc or no setrlimit here: the time limit still applies
-
-
-def _timed_out(timeout: float) -> str:
-    return (f"checking took longer than the {timeout:g} s per-document limit (--timeout, "
-            f"entrydoc_timeout) and was stopped")
-
-
-def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+    """Each document through a PREPARE worker, then a FINISH worker
+    (workers.py), ``jobs`` of each."""
     import time
     from multiprocessing.connection import wait
-    context = _context()
+    from . import workers
     config = tasks[0][1]
     results: List[Optional[tuple]] = [None] * len(tasks)
     queues: Dict[str, list] = {PREPARE: [(i, task) for i, task in enumerate(tasks)], FINISH: []}
     queues[PREPARE].reverse()
-    pool = [_Worker(context, stage, config, memory_limit) for stage in (PREPARE, FINISH) for _ in range(workers)]
+    pool = [workers.adopt(stage, config, memory_limit) for stage in (PREPARE, FINISH) for _ in range(jobs)]
     try:
         while queues[PREPARE] or queues[FINISH] or any(w.task is not None for w in pool):
             for worker in pool:
@@ -350,7 +233,7 @@ def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT
                     except (EOFError, OSError):
                         worker.process.join(timeout=2)
                         results[worker.task] = ("aborted", worker.reason(
-                            _death(worker.process.exitcode, memory_limit)))
+                            workers.death(worker.process.exitcode, memory_limit)))
                     else:
                         if status == "aborted":
                             # The compiler crashed and recovered: say why, start afresh.
@@ -363,127 +246,15 @@ def _supervised(tasks, workers: int, timeout: float, memory_limit: int = DEFAULT
                             worker.task = None
                             continue
                 elif time.monotonic() - worker.started >= timeout:
-                    results[worker.task] = ("aborted", _timed_out(timeout))
+                    results[worker.task] = ("aborted", workers.timed_out(timeout))
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = _Worker(context, worker.stage, config, memory_limit)
+                pool[index] = workers._Worker(workers.context(), worker.stage, config, memory_limit)
     finally:
         for worker in pool:
             worker.stop()
     return results
-
-
-class Supervisor:
-    """One supervised worker kept for a whole build and fed task after task
-    (the Sphinx extension checks each document it reads through it).  The
-    worker is forked on first use, after every import and after the stubs
-    are loaded, so a task costs two pipe messages; it is replaced only when
-    a task hangs past ``timeout``, kills it, or crashes the compiler.  A
-    Supervisor belongs to the process that made it: after a fork (Sphinx's
-    ``-j`` readers) a process gets its own through :func:`supervisor`."""
-
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
-        self.timeout = timeout
-        self.memory_limit = memory_limit
-        self.owner = os.getpid()
-        self.worker: Optional[_Worker] = None
-        self.started = 0   # workers started, for the tests and the benchmark
-
-    def run(self, function, argument):
-        """What ``function(argument)`` returns -- a (status, value) pair --
-        computed in the worker, or ("aborted", reason) when it hung or died.
-        With timeout 0, or where no process can be made, it runs here,
-        unsupervised."""
-        import time
-        from multiprocessing.connection import wait
-        if self.timeout <= 0:
-            return function(argument)
-        try:
-            if self.worker is None or not self.worker.process.is_alive():
-                self._replace()
-            self.worker.conn.send((CALL, (function, argument)))
-            start = time.monotonic()
-            while True:
-                left = self.timeout - (time.monotonic() - start)
-                if wait([self.worker.conn], timeout=max(0.0, left)):
-                    try:
-                        result = self.worker.conn.recv()
-                    except (EOFError, OSError):
-                        self.worker.process.join(timeout=2)
-                        reason = self.worker.reason(_death(self.worker.process.exitcode, self.memory_limit))
-                        break
-                    if result[0] != "aborted":
-                        return result
-                    # The compiler crashed and recovered: say why, start afresh.
-                    reason = self.worker.reason(result[1])
-                    break
-                if time.monotonic() - start >= self.timeout:
-                    reason = _timed_out(self.timeout)
-                    break
-        except OSError:
-            return function(argument)
-        self._replace()
-        return "aborted", reason
-
-    def _replace(self) -> None:
-        if self.worker is not None:
-            self.worker.stop(kill=True)
-        self.worker = _Worker(_context(), CALL, None, self.memory_limit)
-        self.started += 1
-
-    def close(self) -> None:
-        if self.worker is not None and os.getpid() == self.owner:
-            self.worker.stop()
-        self.worker = None
-
-
-_SUPERVISORS: Dict[int, Supervisor] = {}
-
-
-def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Supervisor:
-    """This process's Supervisor with these limits (one worker per process,
-    reused across documents)."""
-    current = _SUPERVISORS.get(os.getpid())
-    if current is not None and (current.timeout, current.memory_limit) != (timeout, memory_limit):
-        current.close()
-        current = None
-    if current is None:
-        if not _SUPERVISORS:
-            import atexit
-            atexit.register(close_supervisors)
-        current = _SUPERVISORS[os.getpid()] = Supervisor(timeout, memory_limit)
-    return current
-
-
-def close_supervisors() -> None:
-    """Stop this process's worker (the end of a build, or of the program)."""
-    current = _SUPERVISORS.pop(os.getpid(), None)
-    if current is not None:
-        current.close()
-
-
-def _death(exitcode, memory_limit: int = 0) -> str:
-    import signal
-    if exitcode is not None and exitcode < 0:
-        try:
-            name = signal.Signals(-exitcode).name
-        except ValueError:
-            name = f"signal {-exitcode}"
-        why = ""
-        if memory_limit and -exitcode == signal.SIGABRT:
-            # libclang aborts when an allocation fails.
-            why = f"; perhaps it ran past the {memory_limit // 2 ** 20:,} MiB memory limit"
-        return f"the checker crashed ({name}{why}) while compiling this document's snippets"
-    return f"the checker stopped unexpectedly (exit status {exitcode})"
-
-
-def _context():
-    # fork: workers start with the modules already imported, and nothing
-    # re-runs the program's __main__; spawn where there is no fork.
-    import multiprocessing   # here: a run the cache answers starts no process
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def check_one(task: Tuple[Source, Config]):
@@ -552,14 +323,35 @@ def guarded(path: str, work):
     return _guarded(path, lambda: ("ok", work()))
 
 
-def _warm(config: Config) -> None:
-    """What every FINISH task needs, loaded before the first one arrives.
-    Failures are left for that task to report."""
+def preload(stage: str) -> None:
+    """What a worker of ``stage`` imports before it knows the settings (a
+    prestarted one does it while the front end reads its options).
+    Failures are left for the first task to report."""
     try:
-        from . import check, compile, context, flow, rules  # noqa: F401
-        from .stubs import load_api
-        rules.load_all()
-        load_api(config.stub_dirs, config.kernel()).snippet_args()
+        if stage == PREPARE:
+            from . import check, rst
+            rst.docutils_settings()
+        elif stage == FINISH:
+            from . import check, compile, context, flow, rules  # noqa: F401
+            from .clang import cindex
+            rules.load_all()
+            cindex()
+    except Exception:  # noqa: BLE001 - the first document reports it properly
+        pass
+
+
+def warm(stage: str, config: Config) -> None:
+    """What every task of ``stage`` needs for ``config``, loaded before the
+    first one arrives: the stub model (PREPARE: which names are modelled)
+    and the precompiled stubs (FINISH)."""
+    try:
+        from .check import _load_api
+        api = _load_api(config)
+        if stage == PREPARE:
+            from .selection import model_for
+            model_for(api, config.stub_dirs)
+        elif stage == FINISH and api is not None:
+            api.snippet_args()
     except Exception:  # noqa: BLE001 - the first document reports it properly
         pass
 

@@ -264,18 +264,18 @@ def check_document(source: Source, config: Config, doctree, docname: str, limits
                    want_trace: bool = False):
     """(findings, [(snippet, trace)], decision).  The document is prepared
     here, from Sphinx's doctree (docutils only); compiling and the rules run
-    in this process's supervised worker (runner.Supervisor), so a snippet
+    in this process's supervised worker (workers.Supervisor), so a snippet
     that hangs or crashes libclang, or eats memory, costs its document an
     ED107 and the build goes on.  Imported when the first document is
     read: a build with nothing to read never loads the compiler."""
-    from . import runner
+    from . import runner, workers
     from .check import prepare
     prepared = prepare(source, config, doctree, docname)
     decision = prepared.document.decision
     if prepared.skip:
         return [], [], decision
-    timeout, memory_limit = limits or (runner.DEFAULT_TIMEOUT, runner.DEFAULT_MEMORY_LIMIT)
-    status, result = runner.supervisor(timeout, memory_limit).run(runner.finish_prepared, (prepared, want_trace))
+    timeout, memory_limit = limits or (workers.DEFAULT_TIMEOUT, workers.DEFAULT_MEMORY_LIMIT)
+    status, result = workers.supervisor(timeout, memory_limit).run(runner.finish_prepared, (prepared, want_trace))
     if status == "ok":
         findings, traces = result
         return findings, traces, decision
@@ -524,9 +524,9 @@ def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
 
 
 def _on_build_finished(app, exception) -> None:
-    runner = sys.modules.get(f"{__package__}.runner")
-    if runner is not None:  # a build that read nothing started no worker
-        runner.close_supervisors()
+    workers = sys.modules.get(f"{__package__}.workers")
+    if workers is not None:  # a build that read nothing started no worker
+        workers.close_supervisors()
     if exception is not None:
         return
     failed = failing(app)

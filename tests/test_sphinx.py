@@ -425,15 +425,15 @@ def test_a_hang_or_crash_in_sphinx_is_ed107(make_app, sphinx_test_tempdir, rootd
 
 
 def test_one_worker_checks_every_document_of_a_build(make_app, sphinx_test_tempdir, rootdir, monkeypatch):
-    from sphinx_entrydoc import runner
+    from sphinx_entrydoc import workers
     started = []
-    original = runner._Worker.__init__
+    original = workers._Worker.__init__
 
     def counting(self, *args, **kwargs):
         started.append(os.getpid())
         original(self, *args, **kwargs)
 
-    monkeypatch.setattr(runner._Worker, "__init__", counting)
+    monkeypatch.setattr(workers._Worker, "__init__", counting)
     srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-one-worker")
     app, warning = build(make_app, srcdir, freshenv=True)
     assert entrydoc_warnings(app, warning) == BROKEN

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from sphinx_entrydoc import runner
+from sphinx_entrydoc import runner, workers
 
 NOINSTR_CALL = "noinstr void f(void)\n{\n\tint y = (irq_enter_rcu(), 1) %s;\n\tirq_exit_rcu();\n}\n"
 # libclang catches its own crash and makes no translation unit.
@@ -165,7 +165,7 @@ def test_memory_limit_from_pyproject_reaches_the_worker(tmp_path):
 # -- the worker itself ----------------------------------------------------------------------
 
 def test_one_worker_serves_task_after_task_and_is_replaced_only_when_it_dies():
-    supervisor = runner.Supervisor(timeout=30, memory_limit=0)
+    supervisor = workers.Supervisor(timeout=30, memory_limit=0)
     try:
         first = supervisor.run(_pid, None)
         second = supervisor.run(_pid, None)
@@ -180,7 +180,7 @@ def test_one_worker_serves_task_after_task_and_is_replaced_only_when_it_dies():
 
 
 def test_a_hung_task_is_stopped_at_the_timeout():
-    supervisor = runner.Supervisor(timeout=1, memory_limit=0)
+    supervisor = workers.Supervisor(timeout=1, memory_limit=0)
     try:
         status, reason = supervisor.run(_sleep, 600)
         assert status == "aborted" and "longer than the 1 s per-document limit" in reason
@@ -190,7 +190,7 @@ def test_a_hung_task_is_stopped_at_the_timeout():
 
 
 def test_the_memory_limit_applies_in_the_worker():
-    supervisor = runner.Supervisor(timeout=60, memory_limit=128 * 2 ** 20)
+    supervisor = workers.Supervisor(timeout=60, memory_limit=128 * 2 ** 20)
     try:
         assert supervisor.run(_allocate, 16 * 2 ** 20) == ("ok", True)
         status, reason = supervisor.run(_allocate, 1024 * 2 ** 20)
@@ -234,3 +234,53 @@ def test_cli_explicit_srctree_that_is_no_kernel_tree_is_one_line_exit_2(tmp_path
     out = lint(tmp_path, document(NOINSTR_CALL % "+1"), "--srctree", "empty")
     assert out.returncode == 2
     assert out.stderr.strip().endswith("is it a kernel source tree?") and out.stdout == ""
+
+
+# -- workers started before the options are read -----------------------------------------
+
+def _count_workers(monkeypatch):
+    started = []
+    original = workers._Worker.__init__
+
+    def counting(self, context, stage, *args, **kwargs):
+        started.append(stage)
+        original(self, context, stage, *args, **kwargs)
+    monkeypatch.setattr(workers._Worker, "__init__", counting)
+    return started
+
+
+def test_lint_checks_with_the_workers_it_forked_first_and_leaves_none(tmp_path, monkeypatch, capsys):
+    from sphinx_entrydoc import cli
+    started = _count_workers(monkeypatch)
+    (tmp_path / "doc.rst").write_text(document(NOINSTR_CALL % ""), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lint", "--isolated", "--cache-dir", str(tmp_path / "cache"), "doc.rst"]) == 1
+    assert ED201_AT_LINE_8 in capsys.readouterr().out
+    assert started == [workers.PREPARE, workers.FINISH]   # the prestarted pair, adopted
+    assert workers._EARLY == {}
+    # Served from the cache: the pair forked at the start is stopped unused.
+    assert cli.main(["lint", "--isolated", "--cache-dir", str(tmp_path / "cache"), "doc.rst"]) == 1
+    assert ED201_AT_LINE_8 in capsys.readouterr().out
+    assert started == [workers.PREPARE, workers.FINISH] * 2 and workers._EARLY == {}
+
+
+def test_a_usage_error_stops_the_prestarted_workers(monkeypatch, capsys):
+    from sphinx_entrydoc import cli
+    started = _count_workers(monkeypatch)
+    with pytest.raises(SystemExit):
+        cli.main(["lint", "--no-such-option"])
+    assert len(started) == 2 and workers._EARLY == {}
+
+
+def test_a_prestarted_worker_with_other_settings_is_not_taken():
+    workers.prestart()
+    try:
+        workers.setup_prestarted(None, 0)
+        early = dict(workers._EARLY)
+        worker = workers.adopt(workers.FINISH, None, 64 * 2 ** 20)   # another memory limit
+        try:
+            assert worker is not early[workers.FINISH] and not early[workers.FINISH].process.is_alive()
+        finally:
+            worker.stop(kill=True)
+    finally:
+        workers.discard_prestarted()

@@ -1,0 +1,313 @@
+"""Supervised worker processes: each is fed one task at a time through a
+pipe, so the supervisor can stop it when a task hangs and notice when it
+dies (libclang runs in-process: a crash there would otherwise end the run).
+
+This module imports nothing of the checker: the command line forks its
+workers with :func:`prestart` before its own imports, and each worker
+imports what its stage needs while the front end parses options and reads
+the documents.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Dict, Optional
+
+DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
+# Address space a worker may add to what it started with (RLIMIT_AS): a
+# snippet that makes libclang allocate without end kills its worker, not
+# the machine.  0: no limit.
+DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
+
+# Each document goes through two stages, each in a supervised worker of
+# its own: PREPARE (docutils: parse, extract, normalise) and FINISH
+# (libclang and the rules).  The two run at once: while one worker parses a
+# document, the other loads libclang and the stub model, or compiles the
+# previous document, so one document already uses two cores.  Either
+# stage can hang or crash on a hostile document; either way the document
+# becomes an ED107 finding and the run goes on.
+PREPARE, FINISH = "prepare", "finish"
+CALL = "call"   # any module-level function: what the Supervisor sends
+SETUP = "setup"  # (config or None, memory limit): sent before the first task
+
+
+class _Worker:
+    """One worker process of one stage.  ``config`` and ``memory_limit``
+    are sent at once unless ``setup`` is False (a worker started before
+    they are known: :meth:`setup` sends them later)."""
+
+    def __init__(self, context, stage: str, config=None, memory_limit: int = DEFAULT_MEMORY_LIMIT,
+                 setup: bool = True):
+        import tempfile
+        self.stage = stage
+        self.conn, child = context.Pipe()
+        # The worker's stderr: libclang prints crash reports there ("LLVM
+        # ERROR: out of memory", a stack dump); the reason it died is taken
+        # from it, and the build log stays clean.
+        self.log = tempfile.TemporaryFile()
+        self.process = context.Process(target=_serve, args=(child, self.conn, stage, self.log),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Optional[int] = None
+        self.started = 0.0
+        self.settings: Optional[tuple] = None   # the (config, memory limit) sent
+        if setup:
+            self.setup(config, memory_limit)
+
+    def setup(self, config, memory_limit: int) -> None:
+        """Set the memory limit and load what this stage needs for
+        ``config`` (the stub model, the precompiled stubs) before the first
+        task arrives.  Once per worker: a limit is never raised again."""
+        self.settings = (config, memory_limit)
+        self.conn.send((SETUP, self.settings))
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+        self.log.close()
+
+    def complaint(self) -> str:
+        """libclang's own words about the last task, if it left any."""
+        try:
+            self.log.seek(0)
+            text = self.log.read()[-65536:].decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        found = [l.strip() for l in text.splitlines() if l.startswith("LLVM ERROR:")]
+        return found[-1] if found else ""
+
+    def reason(self, reason: str) -> str:
+        complaint = self.complaint()
+        return f"{reason} ({complaint})" if complaint and complaint not in reason else reason
+
+
+def _serve(conn, parent_end, stage: str, log=None) -> None:
+    parent_end.close()
+    if log is not None:
+        sys.stderr.flush()
+        os.dup2(log.fileno(), 2)
+    from . import runner   # the tasks; a prestarted worker imports it here, in parallel
+    runner.preload(stage)
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        if log is not None:
+            log.seek(0)
+            log.truncate()
+        kind, payload = message
+        if kind == SETUP:
+            config, memory_limit = payload
+            limit_memory(memory_limit)
+            if config is not None:
+                runner.warm(stage, config)
+        elif kind == CALL:
+            function, argument = payload
+            conn.send(function(argument))
+        elif kind == PREPARE:
+            conn.send(runner.prepare_one(payload))
+        else:
+            conn.send(runner.finish_one(payload))
+
+
+def limit_memory(limit: int) -> None:
+    """Let this process grow its address space by at most ``limit`` bytes
+    (RLIMIT_AS: what it has mapped now plus ``limit``; a worker forked from
+    a large Sphinx process starts large).  Beyond it, allocations fail:
+    Python raises MemoryError, libclang aborts; either ends in ED107."""
+    if not limit:
+        return
+    try:
+        import resource
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = size + limit
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft == resource.RLIM_INFINITY or wanted < soft:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        pass   # no /proc or no setrlimit here: the time limit still applies
+
+
+def timed_out(timeout: float) -> str:
+    return (f"checking took longer than the {timeout:g} s per-document limit (--timeout, "
+            f"entrydoc_timeout) and was stopped")
+
+
+def death(exitcode, memory_limit: int = 0) -> str:
+    import signal
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = ""
+        if memory_limit and -exitcode == signal.SIGABRT:
+            # libclang aborts when an allocation fails.
+            why = f"; perhaps it ran past the {memory_limit // 2 ** 20:,} MiB memory limit"
+        return f"the checker crashed ({name}{why}) while compiling this document's snippets"
+    return f"the checker stopped unexpectedly (exit status {exitcode})"
+
+
+def context():
+    # fork: workers start with the modules already imported, and nothing
+    # re-runs the program's __main__; spawn where there is no fork.
+    import multiprocessing   # here: a run the cache answers starts no process
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+# -- workers started before they are needed ------------------------------------
+#
+# A cold check of one document is a chain: the program starts, reads its
+# options and the document, then one worker parses it while the other
+# loads libclang, then that one compiles.  Forked first thing, the workers
+# import docutils, libclang and the rules while the front end is still
+# importing its own modules, so the chain loses those imports.
+
+_EARLY: Dict[str, _Worker] = {}   # stage -> a worker waiting for its first task
+
+
+def prestart() -> None:
+    """Fork one worker of each stage now.  A run that turns out to need
+    none (the cache answers, --timeout 0, a usage error) stops them with
+    :func:`discard_prestarted`."""
+    if _EARLY or context().get_start_method() != "fork":
+        return   # spawned workers would re-import everything: no head start
+    try:
+        for stage in (PREPARE, FINISH):
+            _EARLY[stage] = _Worker(context(), stage, setup=False)
+    except OSError:
+        discard_prestarted()
+
+
+def setup_prestarted(config, memory_limit: int) -> None:
+    """Send the settings to the prestarted workers as soon as they are
+    known, so they load the stub model while the documents are read."""
+    for worker in _EARLY.values():
+        if worker.settings is None:
+            worker.setup(config, memory_limit)
+
+
+def adopt(stage: str, config, memory_limit: int) -> _Worker:
+    """The prestarted worker of ``stage`` if it is alive and has these
+    settings (or none yet), else a new one."""
+    worker = _EARLY.pop(stage, None)
+    if worker is not None:
+        if worker.process.is_alive() and worker.settings in (None, (config, memory_limit)):
+            if worker.settings is None:
+                worker.setup(config, memory_limit)
+            return worker
+        worker.stop(kill=True)
+    return _Worker(context(), stage, config, memory_limit)
+
+
+def discard_prestarted() -> None:
+    """Stop the prestarted workers nobody took (they hold no work)."""
+    while _EARLY:
+        _EARLY.popitem()[1].stop(kill=True)
+
+
+# -- one worker for a whole build ------------------------------------------------
+
+class Supervisor:
+    """One supervised worker kept for a whole build and fed task after task
+    (the Sphinx extension checks each document it reads through it).  The
+    worker is forked on first use, after every import and after the stubs
+    are loaded, so a task costs two pipe messages; it is replaced only when
+    a task hangs past ``timeout``, kills it, or crashes the compiler.  A
+    Supervisor belongs to the process that made it: after a fork (Sphinx's
+    ``-j`` readers) a process gets its own through :func:`supervisor`."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self.owner = os.getpid()
+        self.worker: Optional[_Worker] = None
+        self.started = 0   # workers started, for the tests and the benchmark
+
+    def run(self, function, argument):
+        """What ``function(argument)`` returns -- a (status, value) pair --
+        computed in the worker, or ("aborted", reason) when it hung or died.
+        With timeout 0, or where no process can be made, it runs here,
+        unsupervised."""
+        import time
+        from multiprocessing.connection import wait
+        if self.timeout <= 0:
+            return function(argument)
+        try:
+            if self.worker is None or not self.worker.process.is_alive():
+                self._replace()
+            self.worker.conn.send((CALL, (function, argument)))
+            start = time.monotonic()
+            while True:
+                left = self.timeout - (time.monotonic() - start)
+                if wait([self.worker.conn], timeout=max(0.0, left)):
+                    try:
+                        result = self.worker.conn.recv()
+                    except (EOFError, OSError):
+                        self.worker.process.join(timeout=2)
+                        reason = self.worker.reason(death(self.worker.process.exitcode, self.memory_limit))
+                        break
+                    if result[0] != "aborted":
+                        return result
+                    # The compiler crashed and recovered: say why, start afresh.
+                    reason = self.worker.reason(result[1])
+                    break
+                if time.monotonic() - start >= self.timeout:
+                    reason = timed_out(self.timeout)
+                    break
+        except OSError:
+            return function(argument)
+        self._replace()
+        return "aborted", reason
+
+    def _replace(self) -> None:
+        if self.worker is not None:
+            self.worker.stop(kill=True)
+        self.worker = _Worker(context(), CALL, None, self.memory_limit)
+        self.started += 1
+
+    def close(self) -> None:
+        if self.worker is not None and os.getpid() == self.owner:
+            self.worker.stop()
+        self.worker = None
+
+
+_SUPERVISORS: Dict[int, Supervisor] = {}
+
+
+def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Supervisor:
+    """This process's Supervisor with these limits (one worker per process,
+    reused across documents)."""
+    current = _SUPERVISORS.get(os.getpid())
+    if current is not None and (current.timeout, current.memory_limit) != (timeout, memory_limit):
+        current.close()
+        current = None
+    if current is None:
+        if not _SUPERVISORS:
+            import atexit
+            atexit.register(close_supervisors)
+        current = _SUPERVISORS[os.getpid()] = Supervisor(timeout, memory_limit)
+    return current
+
+
+def close_supervisors() -> None:
+    """Stop this process's worker (the end of a build, or of the program)."""
+    current = _SUPERVISORS.pop(os.getpid(), None)
+    if current is not None:
+        current.close()
