@@ -224,9 +224,27 @@ def main(argv: Optional[List[str]] = None) -> int:
         from . import runner  # noqa: F401
         workers.prestart()
     try:
-        return _main(argv)
+        status = _main(argv)
     finally:
         workers.discard_prestarted()
+    if argv is None:
+        _exit(status)
+    return status
+
+
+def _exit(status: int) -> None:
+    """End the program now: the exit handlers run and the output is
+    flushed, but the interpreter's teardown of every module and object
+    (about 14 ms, a twentieth of a one-document check) is skipped, as mypy
+    does.  Only as the program: a caller of main(argv) gets the status."""
+    import atexit
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass   # the reader went away; the status still says what happened
+    os._exit(status)
 
 
 def _main(argv: Optional[List[str]]) -> int:

@@ -55,8 +55,12 @@ def close_names(name: str, known: Iterable[str]) -> List[str]:
     if budget == 0:
         return []
     scored = []
+    size = len(name)
     for candidate in known:
-        if candidate == name or allowed_edits(candidate) == 0:
+        # The cheapest refusal first: this runs for every unknown name
+        # against every known one, and lengths further apart than the
+        # budget need more edits than it allows.
+        if abs(len(candidate) - size) > budget or candidate == name or allowed_edits(candidate) == 0:
             continue
         distance = osa_distance(name, candidate, budget)
         if distance <= budget and slip(name, candidate):

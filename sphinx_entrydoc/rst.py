@@ -159,6 +159,9 @@ SETTINGS = {
     "tab_width": 8,
     "line_length_limit": 10_000_000,
     "traceback": True,        # raise, never print and sys.exit() from inside docutils
+    # Code is read as text: no Pygments lexing of ``:code:`` roles (whose
+    # tokens would differ with and without Pygments installed).
+    "syntax_highlight": "none",
 }
 
 

@@ -329,6 +329,10 @@ def preload(stage: str) -> None:
     Failures are left for the first task to report."""
     try:
         if stage == PREPARE:
+            # docutils imports Pygments, if it can, for highlighting the
+            # parse never asks for (rst.SETTINGS): this process is a
+            # parser of our own, so the import is refused.
+            sys.modules.setdefault("pygments", None)
             from . import check, rst
             rst.docutils_settings()
         elif stage == FINISH:

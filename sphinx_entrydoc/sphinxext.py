@@ -128,15 +128,20 @@ def _opts_in(doctree: nodes.document) -> bool:
 
 
 def _model(app):
-    """The selection's model of the stubs for the kernel version checked (as
-    they are now: load_api notices edited headers)."""
-    from .selection import model_for
-    from .stubs import load_api
-    try:
-        api = load_api(_stub_dirs(app), core_config(app).kernel())
-    except LibclangMissing:
-        api = None
-    return model_for(api, _stub_dirs(app))
+    """The selection's model of the stubs for the kernel version checked, as
+    the headers were when this build started reading (load_api notices
+    edited headers; asking it once per build, not per document, saves
+    walking and hashing them for each of a tree's thousands of documents)."""
+    model = getattr(app, "entrydoc_model", None)
+    if model is None:
+        from .selection import model_for
+        from .stubs import load_api
+        try:
+            api = load_api(_stub_dirs(app), core_config(app).kernel())
+        except LibclangMissing:
+            api = None
+        model = app.entrydoc_model = model_for(api, _stub_dirs(app))
+    return model
 
 
 # -- settings ------------------------------------------------------------------
@@ -161,8 +166,12 @@ def _documents(value) -> Tuple[str, ...]:
 
 
 def core_config(app) -> Config:
-    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides)."""
-    config, _problem = _core_config(app)
+    """The core's settings from conf.py (and ``-D entrydoc_...=`` overrides),
+    made once per build."""
+    config = getattr(app, "entrydoc_config", None)
+    if config is None:
+        config, _problem = _core_config(app)
+        app.entrydoc_config = config
     return config
 
 
@@ -261,13 +270,17 @@ def _check_codes(patterns, option: str) -> None:
 
 
 def check_document(source: Source, config: Config, doctree, docname: str, limits=None,
-                   want_trace: bool = False):
+                   want_trace: bool = False, later=None):
     """(findings, [(snippet, trace)], decision).  The document is prepared
     here, from Sphinx's doctree (docutils only); compiling and the rules run
     in this process's supervised worker (workers.Supervisor), so a snippet
     that hangs or crashes libclang, or eats memory, costs its document an
-    ED107 and the build goes on.  Imported when the first document is
-    read: a build with nothing to read never loads the compiler."""
+    ED107 and the build goes on.  With ``later``, the compiling is queued
+    and this returns at once with findings None: the worker compiles while
+    Sphinx reads on, and ``later(findings, traces)`` is called when the
+    result is collected (``later(None, InputError)`` if the document could
+    not be checked).  Imported when the first document is read: a build
+    with nothing to read never loads the compiler."""
     from . import runner, workers
     from .check import prepare
     prepared = prepare(source, config, doctree, docname)
@@ -275,13 +288,41 @@ def check_document(source: Source, config: Config, doctree, docname: str, limits
     if prepared.skip:
         return [], [], decision
     timeout, memory_limit = limits or (workers.DEFAULT_TIMEOUT, workers.DEFAULT_MEMORY_LIMIT)
-    status, result = workers.supervisor(timeout, memory_limit).run(runner.finish_prepared, (prepared, want_trace))
+    supervisor = workers.supervisor(timeout, memory_limit)
+    task = (runner.finish_prepared, (prepared, want_trace))
+    if later is None:
+        return (*_checked(source, *supervisor.run(*task)), decision)
+
+    def collected(status, result):
+        try:
+            findings, traces = _checked(source, status, result)
+        except InputError as exc:
+            later(None, exc)
+        else:
+            later(findings, traces)
+    supervisor.submit(*task, collected)
+    return None, [], decision
+
+
+def _checked(source: Source, status: str, result):
+    """(findings, traces) from what the worker returned."""
     if status == "ok":
-        findings, traces = result
-        return findings, traces, decision
+        return result
     if status == "aborted":
-        return [runner.aborted_finding(source.path, result)], [], decision
+        from .runner import aborted_finding
+        return [aborted_finding(source.path, result)], []
     raise InputError(result)
+
+
+def collect_checks(wait: bool) -> None:
+    """Hand the results the worker has finished to their documents
+    (``wait``: all of them, waiting for the last)."""
+    workers = sys.modules.get(f"{__package__}.workers")
+    if workers is None:
+        return   # nothing was ever queued
+    supervisor = workers.current_supervisor()
+    if supervisor is not None:
+        supervisor.drain() if wait else supervisor.poll()
 
 
 def limits(app) -> Tuple[float, int]:
@@ -333,6 +374,8 @@ def _read_now(env) -> Set[str]:
 def _on_env_before_read_docs(app, env, docnames) -> None:
     _findings(env)
     env.entrydoc_read_now = set()
+    env.entrydoc_reader = os.getpid()   # the process that reads, unless -j forks readers
+    app.entrydoc_config = app.entrydoc_model = None   # made afresh for this build
     if docnames:
         _load_compiler(app)
 
@@ -393,6 +436,7 @@ def _unsplit(env, docname: str, content: str) -> str:
 
 
 def _on_doctree_read(app, doctree: nodes.document) -> None:
+    collect_checks(wait=False)   # the findings of earlier documents, as they are ready
     env = app.env
     docname = env.docname
     _read_now(env).add(docname)
@@ -425,17 +469,35 @@ def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
 
 
 def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
+    want_trace = trace_enabled(app.config.entrydoc_trace)
+    later = None
+    if not want_trace and os.getpid() == app.env.entrydoc_reader:
+        # Compiled while Sphinx reads on; collected by env-updated at the
+        # latest, in this process, before the environment is saved.  A
+        # trace goes into this doctree, and a -j reader process returns
+        # its environment without a last event: both wait here.
+        later = functools.partial(_record, app, docname, None)
     findings, traces, decision = check_document(source, core_config(app), doctree, docname, limits(app),
-                                                trace_enabled(app.config.entrydoc_trace))
+                                                want_trace, later)
     if decision is not None and not decision.check:
+        return
+    # A checked document is re-read when the project's own stubs change.
+    for header in _project_stub_headers(_stub_dirs(app)):
+        app.env.note_dependency(header)
+    if later is None:
+        _record(app, docname, doctree, findings, traces)
+
+
+def _record(app, docname: str, doctree: Optional[nodes.document], findings, traces) -> None:
+    """Keep and report a checked document's findings (``findings`` None:
+    ``traces`` is the InputError that stopped its check)."""
+    if findings is None:
+        logger.warning(f"entrydoc: {traces}", type=WARNING_TYPE, subtype="input", location=docname)
         return
     _findings(app.env)[docname] = findings
     for finding in findings:
         report(docname, finding)
-    # A checked document is re-read when the project's own stubs change.
-    for header in _project_stub_headers(_stub_dirs(app)):
-        app.env.note_dependency(header)
-    if trace_enabled(app.config.entrydoc_trace):
+    if doctree is not None and trace_enabled(app.config.entrydoc_trace):
         shown = [f for f in findings if not _suppressed(app, f)]
         _add_traces(doctree, traces, shown)
 
@@ -491,6 +553,7 @@ def _on_env_updated(app, env):
     """Re-report the findings of documents this build did not re-read, so
     that the log always shows why the build fails (Sphinx's own warnings of
     such documents are lost; ours must not be)."""
+    collect_checks(wait=True)
     read_now = _read_now(env)
     for docname in sorted(_findings(env)):
         if docname in read_now:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from typing import Dict, Optional
 
 DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
@@ -231,7 +232,12 @@ class Supervisor:
     are loaded, so a task costs two pipe messages; it is replaced only when
     a task hangs past ``timeout``, kills it, or crashes the compiler.  A
     Supervisor belongs to the process that made it: after a fork (Sphinx's
-    ``-j`` readers) a process gets its own through :func:`supervisor`."""
+    ``-j`` readers) a process gets its own through :func:`supervisor`.
+
+    Tasks are queued with :meth:`submit` and run one at a time, in order,
+    while the caller goes on (Sphinx reads the next documents while the
+    worker compiles); :meth:`poll` and :meth:`drain` hand each result to
+    the task's callback.  :meth:`run` is one task, waited for."""
 
     def __init__(self, timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEMORY_LIMIT):
         self.timeout = timeout
@@ -239,42 +245,80 @@ class Supervisor:
         self.owner = os.getpid()
         self.worker: Optional[_Worker] = None
         self.started = 0   # workers started, for the tests and the benchmark
+        self.queue: deque = deque()   # (function, argument, done) not sent yet
+        self.current: Optional[tuple] = None   # (done, sent at) of the task in flight
 
     def run(self, function, argument):
         """What ``function(argument)`` returns -- a (status, value) pair --
         computed in the worker, or ("aborted", reason) when it hung or died.
         With timeout 0, or where no process can be made, it runs here,
         unsupervised."""
-        import time
-        from multiprocessing.connection import wait
+        results = []
+        self.submit(function, argument, lambda *result: results.append(result))
+        self.drain()
+        return results[0]
+
+    def submit(self, function, argument, done) -> None:
+        """Queue ``function(argument)``; ``done(status, value)`` is called
+        with its result when :meth:`poll` or :meth:`drain` collects it."""
         if self.timeout <= 0:
-            return function(argument)
-        try:
-            if self.worker is None or not self.worker.process.is_alive():
-                self._replace()
-            self.worker.conn.send((CALL, (function, argument)))
-            start = time.monotonic()
-            while True:
-                left = self.timeout - (time.monotonic() - start)
-                if wait([self.worker.conn], timeout=max(0.0, left)):
-                    try:
-                        result = self.worker.conn.recv()
-                    except (EOFError, OSError):
-                        self.worker.process.join(timeout=2)
-                        reason = self.worker.reason(death(self.worker.process.exitcode, self.memory_limit))
-                        break
-                    if result[0] != "aborted":
-                        return result
-                    # The compiler crashed and recovered: say why, start afresh.
-                    reason = self.worker.reason(result[1])
-                    break
-                if time.monotonic() - start >= self.timeout:
-                    reason = timed_out(self.timeout)
-                    break
-        except OSError:
-            return function(argument)
-        self._replace()
-        return "aborted", reason
+            done(*function(argument))
+            return
+        self.queue.append((function, argument, done))
+        self.poll()
+
+    def poll(self) -> None:
+        """Collect the task in flight if it has finished (or overran its
+        time), and send the next; never waits."""
+        while self._send_next() and self._collect(wait=False):
+            pass
+
+    def drain(self) -> None:
+        """Wait until every queued task has been collected."""
+        while self._send_next():
+            self._collect(wait=True)
+
+    def _send_next(self) -> bool:
+        """Whether a task is in flight (sending the next queued one if none is)."""
+        import time
+        while self.current is None and self.queue:
+            function, argument, done = self.queue.popleft()
+            try:
+                if self.worker is None or not self.worker.process.is_alive():
+                    self._replace()
+                self.worker.conn.send((CALL, (function, argument)))
+            except OSError:
+                done(*function(argument))   # no processes here: run it unsupervised
+                continue
+            self.current = (done, time.monotonic())
+        return self.current is not None
+
+    def _collect(self, wait: bool) -> bool:
+        """Hand the result of the task in flight to its callback, if it has
+        one yet (waiting for it, up to the time limit, when ``wait``)."""
+        import time
+        from multiprocessing.connection import wait as ready
+        done, sent = self.current
+        left = self.timeout - (time.monotonic() - sent)
+        if ready([self.worker.conn], timeout=max(0.0, left) if wait else 0):
+            try:
+                result = self.worker.conn.recv()
+            except (EOFError, OSError):
+                self.worker.process.join(timeout=2)
+                result = ("aborted", self.worker.reason(death(self.worker.process.exitcode, self.memory_limit)))
+            else:
+                if result[0] == "aborted":
+                    # The compiler crashed and recovered: say why.
+                    result = ("aborted", self.worker.reason(result[1]))
+        elif time.monotonic() - sent >= self.timeout:
+            result = ("aborted", timed_out(self.timeout))
+        else:
+            return False
+        if result[0] == "aborted":
+            self._replace()   # start afresh
+        self.current = None
+        done(*result)
+        return True
 
     def _replace(self) -> None:
         if self.worker is not None:
@@ -283,6 +327,10 @@ class Supervisor:
         self.started += 1
 
     def close(self) -> None:
+        """Stop the worker; tasks not collected are dropped (a build that
+        failed before it needed them)."""
+        self.queue.clear()
+        self.current = None
         if self.worker is not None and os.getpid() == self.owner:
             self.worker.stop()
         self.worker = None
@@ -304,6 +352,11 @@ def supervisor(timeout: float = DEFAULT_TIMEOUT, memory_limit: int = DEFAULT_MEM
             atexit.register(close_supervisors)
         current = _SUPERVISORS[os.getpid()] = Supervisor(timeout, memory_limit)
     return current
+
+
+def current_supervisor() -> Optional[Supervisor]:
+    """This process's Supervisor, if it has one."""
+    return _SUPERVISORS.get(os.getpid())
 
 
 def close_supervisors() -> None:

@@ -441,6 +441,33 @@ def test_one_worker_checks_every_document_of_a_build(make_app, sphinx_test_tempd
     assert started == [os.getpid()]
 
 
+def test_a_serial_build_reads_on_while_the_worker_compiles(make_app, sphinx_test_tempdir, rootdir, monkeypatch):
+    # No document waits for its own check: each is queued, and the findings
+    # are all collected by env-updated, before the environment is saved.
+    from sphinx_entrydoc import workers
+    waited, queued = [], []
+    original_run, original_submit = workers.Supervisor.run, workers.Supervisor.submit
+
+    def run(self, *args):
+        waited.append(args)
+        return original_run(self, *args)
+
+    def submit(self, *args):
+        queued.append(args)
+        return original_submit(self, *args)
+    monkeypatch.setattr(workers.Supervisor, "run", run)
+    monkeypatch.setattr(workers.Supervisor, "submit", submit)
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-queued")
+    app, warning = build(make_app, srcdir, freshenv=True)
+    assert entrydoc_warnings(app, warning) == BROKEN and BROKEN_SUMMARY in log_of(warning)
+    assert waited == [] and len(queued) == len(app.env.entrydoc_findings) >= 4
+    # A trace is part of its document's doctree: that document waits.
+    srcdir = fresh_copy(sphinx_test_tempdir, rootdir, "entrydoc-broken", "entrydoc-queued-trace")
+    app, warning = build(make_app, srcdir, freshenv=True, confoverrides={"entrydoc_trace": True})
+    assert entrydoc_warnings(app, warning) == BROKEN
+    assert len(waited) == len(app.env.entrydoc_findings)
+
+
 @pytest.mark.parametrize("name,value", [("entrydoc_timeout", float("nan")), ("entrydoc_timeout", 1e10),
                                         ("entrydoc_memory_limit", "lots")])
 def test_bad_limits_are_config_errors(make_app, sphinx_test_tempdir, rootdir, name, value):
