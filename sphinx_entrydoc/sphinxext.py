@@ -114,17 +114,13 @@ class EntrydocCodeBlock(CodeBlock):
 # -- which documents are checked ---------------------------------------------
 # The selection itself is the core's (selection.py), shared with the CLI.
 
-def _document_options(doctree: nodes.document) -> Dict[str, str]:
-    options: Dict[str, str] = {}
-    for node in doctree.findall(entrydoc_options):
-        options.update(node.get("options", {}))
-    return options
-
-
-def _opts_in(doctree: nodes.document) -> bool:
-    if any(True for _ in doctree.findall(entrydoc_options)):
-        return True
-    return any(n.get("entrydoc_opt_in") for n in doctree.findall(nodes.literal_block))
+def _selection_nodes(doctree: nodes.document):
+    """(the ``.. entrydoc::`` option nodes, the literal blocks), in one
+    walk of the doctree: every document of a build goes through this."""
+    options, literals = [], []
+    for node in doctree.findall(lambda n: isinstance(n, (entrydoc_options, nodes.literal_block))):
+        (options if isinstance(node, entrydoc_options) else literals).append(node)
+    return options, literals
 
 
 def _model(app):
@@ -440,30 +436,34 @@ def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     _read_now(env).add(docname)
+    options, literals = _selection_nodes(doctree)
     try:
-        _check_if_selected(app, docname, doctree)
+        _check_if_selected(app, docname, doctree, options, literals)
     except InputError as exc:
         logger.warning(f"entrydoc: {exc}", type=WARNING_TYPE, subtype="input", location=docname)
     finally:
-        for node in list(doctree.findall(entrydoc_options)):
+        for node in options:
             node.parent.remove(node)
 
 
-def _check_if_selected(app, docname: str, doctree: nodes.document) -> None:
+def _check_if_selected(app, docname: str, doctree: nodes.document, option_nodes, literals) -> None:
     """The core decides (selection.decide, on the extracted document); what
     is done here first only avoids reading the source for the documents
     that cannot be selected: excluded, or in auto mode with no literal block
     that names a modelled function (the text scan the CLI does on files)."""
     from .selection import Selection, scan
     selection = Selection.parse(_documents(app.config.entrydoc_documents))
-    options = _document_options(doctree)
+    options: Dict[str, str] = {}
+    for node in option_nodes:
+        options.update(node.get("options", {}))
     if options.get("check") == "no" or selection.excludes(docname):
         return
-    if not (options.get("check") == "yes" or _opts_in(doctree) or selection.includes(docname)):
+    opts_in = bool(option_nodes) or any(n.get("entrydoc_opt_in") for n in literals)
+    if not (options.get("check") == "yes" or opts_in or selection.includes(docname)):
         if not selection.auto:
             return
         model = _model(app)
-        if not any(scan(n.astext(), model) for n in doctree.findall(nodes.literal_block)):
+        if not any(scan(n.astext(), model) for n in literals):
             return
     _check(app, docname, doctree, _source(app.env, docname))
 
@@ -559,7 +559,10 @@ def _on_env_updated(app, env):
         if docname in read_now:
             continue
         for finding in _findings(env)[docname]:
-            report(docname, finding)
+            # A warning Sphinx would drop is not made: a build that changed
+            # nothing must cost next to nothing, even with many findings.
+            if not _suppressed(app, finding):
+                report(docname, finding)
     return []
 
 
