@@ -41,11 +41,14 @@ def osa_distance(a: str, b: str, limit: int = 3) -> int:
     return min(prev[len(b)], far)
 
 
+MAX_EDITS = 2   # the most edits a slip may be
+
+
 def allowed_edits(name: str) -> int:
     """Short names have close neighbours that are different words
     (irq_enter/irq_exit), so they get fewer edits: one per eight letters,
     at most two."""
-    return min(2, len(name) // 8)
+    return min(MAX_EDITS, len(name) // 8)
 
 
 def close_names(name: str, known: Iterable[str]) -> List[str]:
@@ -62,8 +65,10 @@ def close_names(name: str, known: Iterable[str]) -> List[str]:
         # budget need more edits than it allows.
         if abs(len(candidate) - size) > budget or candidate == name or allowed_edits(candidate) == 0:
             continue
+        if not slip(name, candidate):   # string tests, cheaper than the distance
+            continue
         distance = osa_distance(name, candidate, budget)
-        if distance <= budget and slip(name, candidate):
+        if distance <= budget:
             scored.append((distance, candidate))
     scored.sort()
     if not scored:

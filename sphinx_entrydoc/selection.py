@@ -40,9 +40,9 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Iterable, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from .names import close_names
+from .names import MAX_EDITS, close_names
 
 KEYWORDS = ("auto", "all", "opt-in")
 DEFAULT = ("auto",)
@@ -126,11 +126,17 @@ class Model:
     def __init__(self, names: Iterable[str]):
         self.names = frozenset(names)
         self._memo = {}
+        # The names by length: a slip changes a length by at most the
+        # edits close_names allows, so only those lengths are compared.
+        self._by_length: Dict[int, List[str]] = {}
+        for known in sorted(self.names):
+            self._by_length.setdefault(len(known), []).append(known)
 
     def reaches(self, name: str) -> bool:
         known = self._memo.get(name)
         if known is None:
-            known = self._memo[name] = name in self.names or bool(close_names(name, self.names))
+            near = [n for size in range(len(name) - MAX_EDITS, len(name) + MAX_EDITS + 1) for n in self._by_length.get(size, ())]
+            known = self._memo[name] = name in self.names or bool(close_names(name, near))
         return known
 
     def first_reached(self, text: str) -> Optional[str]:

@@ -115,12 +115,11 @@ class EntrydocCodeBlock(CodeBlock):
 # The selection itself is the core's (selection.py), shared with the CLI.
 
 def _selection_nodes(doctree: nodes.document):
-    """(the ``.. entrydoc::`` option nodes, the literal blocks), in one
-    walk of the doctree: every document of a build goes through this."""
-    options, literals = [], []
-    for node in doctree.findall(lambda n: isinstance(n, (entrydoc_options, nodes.literal_block))):
-        (options if isinstance(node, entrydoc_options) else literals).append(node)
-    return options, literals
+    """(the ``.. entrydoc::`` option nodes, the literal blocks): every
+    document of a build goes through this.  Two walks by class, which
+    docutils does on its fast path, cost half of one walk testing a
+    condition."""
+    return list(doctree.findall(entrydoc_options)), list(doctree.findall(nodes.literal_block))
 
 
 def _model(app):
