@@ -36,8 +36,9 @@ if side == "main":
 elif side == "prepare":
     from sphinx_entrydoc.read import read_source; from sphinx_entrydoc.config import Config
     source = read_source(path); config = Config(); lap("parse: read, settings")
+    sys.modules.setdefault("pygments", None)   # as runner.preload does
     import docutils.core, docutils.parsers.rst; lap("parse: import docutils")
-    from sphinx_entrydoc import check, rst; lap("parse: import own modules")
+    from sphinx_entrydoc import check, rst, selection, stubs; lap("parse: import own modules")
     from sphinx_entrydoc.check import _load_api
     from sphinx_entrydoc.selection import model_for
     model_for(_load_api(config), config.stub_dirs); lap("parse: stub model (cached)")

@@ -333,8 +333,9 @@ def preload(stage: str) -> None:
             # parse never asks for (rst.SETTINGS): this process is a
             # parser of our own, so the import is refused.
             sys.modules.setdefault("pygments", None)
-            from . import check, rst
+            from . import check, rst, selection, stubs  # noqa: F401
             rst.docutils_settings()
+            stubs.library_stamp()   # names the stub model's cache file; no library loaded
         elif stage == FINISH:
             from . import check, compile, context, flow, rules  # noqa: F401
             from .clang import cindex

@@ -170,7 +170,7 @@ def _precompiled_prelude(api: Api) -> Optional[str]:
 
 @functools.lru_cache(maxsize=16)
 def _pch_path_for(fingerprint: str, cache_dir: str) -> str:
-    stamp = hashlib.sha256(f"{fingerprint}\0{_library_stamp(cindex())}".encode()).hexdigest()[:24]
+    stamp = hashlib.sha256(f"{fingerprint}\0{library_stamp(cindex())}".encode()).hexdigest()[:24]
     return os.path.join(cache_dir, "pch", f"stubs-{stamp}.pch")
 
 
@@ -257,7 +257,7 @@ def _library_file() -> str:
     return cindex().conf.lib._name
 
 
-def _library_stamp(ci=None) -> str:
+def library_stamp(ci=None) -> str:
     """The libclang build in use (a PCH only loads into the clang that made
     it): the shared library's path, size and modification time.  Found
     without loading the library when the bindings name its file (the
@@ -415,7 +415,7 @@ def _model_path(api: Api) -> Optional[str]:
         from .config import default_cache_dir
         with open(os.path.abspath(__file__), "rb") as handle:
             code = hashlib.sha256(handle.read()).hexdigest()
-        stamp = hashlib.sha256(f"{api.fingerprint}\0{_library_stamp()}\0{code}".encode())
+        stamp = hashlib.sha256(f"{api.fingerprint}\0{library_stamp()}\0{code}".encode())
         return os.path.join(default_cache_dir(), "model", f"api-{stamp.hexdigest()[:24]}.json")
     except LibclangMissing:
         raise
