@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import bisect
 import functools
-from typing import List, Optional, Sequence, Tuple
+import itertools
+from typing import Dict, List, Optional, Sequence, Tuple
 
 TAB_WIDTH = 8  # docutils' and Sphinx's default tab_width
 
@@ -43,14 +44,16 @@ def locate_block(lines: Sequence[str], block: Sequence[str], hint: Optional[int]
     """
     if not block:
         return None
-    nearby: List[int] = []
+    nearby: Dict[int, None] = {}   # ordered, nearest first
     if hint:
         for delta in range(0, 40):
             for start in (hint - 1 + delta, hint - 1 - delta):
-                if 0 <= start < len(lines) and start not in nearby:
-                    nearby.append(start)
-    candidates = nearby + [i for i in range(len(lines)) if i not in set(nearby)]
-    for start in candidates:
+                if 0 <= start < len(lines):
+                    nearby.setdefault(start)
+    # The rest of the file only when no nearby line matches (a block is
+    # nearly always at its hint): generated, not built for every block.
+    rest = (i for i in range(len(lines)) if i not in nearby)
+    for start in itertools.chain(nearby, rest):
         indent = _match_at(lines, block, start)
         if indent is not None:
             return start, indent

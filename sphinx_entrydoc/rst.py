@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 
-import docutils.core
-import docutils.utils
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives, roles
 
@@ -183,5 +181,7 @@ def docutils_settings():
 
 def parse_rst(text: str, path: str = "<string>") -> nodes.document:
     import copy
+
+    import docutils.core   # here: a Sphinx build imports this module for its option names only
     with _sphinx_vocabulary():
         return docutils.core.publish_doctree(text, source_path=path, settings=copy.copy(docutils_settings()))

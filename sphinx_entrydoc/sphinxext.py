@@ -15,7 +15,7 @@ import dataclasses
 import functools
 import os
 import sys
-from typing import Dict, List, Optional, Set, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Set, Tuple
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -24,13 +24,17 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from . import trace
 from ._version import __version__
 from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
 from .errors import InputError, LibclangMissing
-from .findings import ERROR, WARNING, Finding
-from .read import MAX_BYTES, NOT_LINE_BREAKS, Source, decode, one_line_per_line
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
+
+# What a build imports of this package before it reads a document is kept to
+# the settings and the option names: a build that changes nothing must cost
+# next to nothing.  The findings, the trace and the reader come when used.
+if TYPE_CHECKING:
+    from .findings import Finding
+    from .read import Source
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +93,17 @@ class EntrydocDirective(SphinxDirective):
         return [node]
 
 
+class entrydoc_trace(nodes.General, nodes.Element):
+    """The trace (trace.SnippetTrace) of the snippet just before it; HTML
+    builders render it, the others drop it (doctree-resolved)."""
+
+
+def visit_trace_html(translator, node: entrydoc_trace) -> None:
+    from .trace import render_html
+    translator.body.append(render_html(node["trace"]))
+    raise nodes.SkipNode
+
+
 class EntrydocCodeBlock(CodeBlock):
     """``.. entrydoc-code-block:: c``: a code-block the checker always checks.
 
@@ -128,15 +143,7 @@ def _model(app):
     edited headers; asking it once per build, not per document, saves
     walking and hashing them for each of a tree's thousands of documents)."""
     model = getattr(app, "entrydoc_model", None)
-    if model is None:
-        from .selection import model_for
-        from .stubs import load_api
-        try:
-            api = load_api(_stub_dirs(app), core_config(app).kernel())
-        except LibclangMissing:
-            api = None
-        model = app.entrydoc_model = model_for(api, _stub_dirs(app))
-    return model
+    return model if model is not None else _load_compiler(app)
 
 
 # -- settings ------------------------------------------------------------------
@@ -257,6 +264,8 @@ def _on_config_inited(app, config) -> None:
 def _check_codes(patterns, option: str) -> None:
     """A code that matches no rule would silently select nothing (ED1O1
     for ED101): refused, as the CLI refuses it."""
+    if not patterns:
+        return   # the usual case: not even the rules package is imported
     from .rules import unknown_pattern
     pattern = unknown_pattern(patterns)
     if pattern is not None:
@@ -336,19 +345,24 @@ def limits(app) -> Tuple[float, int]:
     return timeout, memory
 
 
-def _load_compiler(app) -> None:
-    """Load libclang and the stubs once, in the main process, before any
-    document is read (and before -j forks readers), so a missing libclang is
-    one warning and broken stubs one error, not one per document.  A build
-    that reads nothing never loads them."""
+def _load_compiler(app):
+    """Load the stubs once, in the main process, before any document is
+    read (and before -j forks readers), so a missing libclang is one warning
+    and broken stubs one error, not one per document; returns the
+    selection's model of them, kept for the build.  A build that reads
+    nothing never loads them."""
+    from .selection import model_for
     from .stubs import load_api
     try:
-        load_api(_stub_dirs(app), core_config(app).kernel())
+        api = load_api(_stub_dirs(app), core_config(app).kernel())
     except LibclangMissing as exc:
         logger.warning(f"{exc}; only the checks that need no compiler run",
                        type=WARNING_TYPE, subtype="libclang")
+        api = None
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+    app.entrydoc_model = model_for(api, _stub_dirs(app))
+    return app.entrydoc_model
 
 
 # -- what is kept on the environment -------------------------------------------
@@ -392,6 +406,7 @@ def _on_env_merge_info(app, env, docnames, other) -> None:
 # -- checking one document -----------------------------------------------------
 
 def _source(env, docname: str) -> Source:
+    from .read import decode
     path = str(env.doc2path(docname))
     with open(path, "rb") as handle:
         return decode(path, handle.read())
@@ -400,12 +415,16 @@ def _source(env, docname: str) -> Source:
 def _on_source_read(app, docname: str, source: List[str]) -> None:
     """docutils must see the lines the checks see (read.py): form feeds,
     NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
+    from .read import one_line_per_line
     source[0] = one_line_per_line(_unsplit(app.env, docname, source[0]))
 
 
-# Those characters in UTF-8 and in the one-byte encodings (NEL is 0x85 there).
-_NOT_LINE_BREAK_BYTES = tuple({char.encode(codec) for char in NOT_LINE_BREAKS
-                               for codec in ("utf-8", "latin-1") if ord(char) < 256 or codec == "utf-8"})
+@functools.lru_cache(maxsize=None)
+def _not_line_break_bytes() -> Tuple[bytes, ...]:
+    """Those characters in UTF-8 and in the one-byte encodings (NEL is 0x85 there)."""
+    from .read import NOT_LINE_BREAKS
+    return tuple({char.encode(codec) for char in NOT_LINE_BREAKS
+                  for codec in ("utf-8", "latin-1") if ord(char) < 256 or codec == "utf-8"})
 
 
 def _unsplit(env, docname: str, content: str) -> str:
@@ -416,11 +435,12 @@ def _unsplit(env, docname: str, content: str) -> str:
     as a line break.  The file is read again only when it holds one of those
     characters, and its text replaces the content only when splitting it the
     same way gives the content back (no earlier handler changed it)."""
+    from .read import MAX_BYTES, decode
     try:
         path = str(env.doc2path(docname))
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-        if not any(marker in data for marker in _NOT_LINE_BREAK_BYTES):
+        if not any(marker in data for marker in _not_line_break_bytes()):
             return content
         text = decode(path, data).text
     except (OSError, InputError):
@@ -524,6 +544,7 @@ def report(docname: str, finding: Finding) -> None:
 def _add_traces(doctree: nodes.document, traces, findings) -> None:
     """Put each snippet's trace right after its block (after the caption
     wrapper, when the block has one)."""
+    from . import trace
     literals = list(doctree.findall(nodes.literal_block))
     for snippet, snippet_trace in traces:
         snippet_trace = trace.with_findings(snippet_trace, findings)
@@ -532,7 +553,7 @@ def _add_traces(doctree: nodes.document, traces, findings) -> None:
             continue
         literal = literals.pop(index)
         anchor = literal.parent if _is_caption_wrapper(literal.parent) else literal
-        anchor.parent.insert(anchor.parent.index(anchor) + 1, trace.trace_node(snippet_trace))
+        anchor.parent.insert(anchor.parent.index(anchor) + 1, entrydoc_trace(trace=snippet_trace))
 
 
 def _is_caption_wrapper(node) -> bool:
@@ -542,7 +563,7 @@ def _is_caption_wrapper(node) -> bool:
 def _on_doctree_resolved(app, doctree, docname) -> None:
     """Only HTML shows the trace; other formats get the blocks alone."""
     if app.builder.format != "html":
-        for node in list(doctree.findall(trace.entrydoc_trace)):
+        for node in list(doctree.findall(entrydoc_trace)):
             node.parent.remove(node)
 
 
@@ -570,6 +591,7 @@ def _on_env_updated(app, env):
 def failing(app) -> Dict[str, List[Finding]]:
     """Findings that fail the build, per document: those of the severities
     ``entrydoc_fail_on`` names, minus those ``suppress_warnings`` silences."""
+    from .findings import ERROR, WARNING
     fail_on = app.config.entrydoc_fail_on
     severities = {"error": {ERROR}, "warning": {ERROR, WARNING}}.get(fail_on, set())
     result = {}
@@ -581,6 +603,7 @@ def failing(app) -> Dict[str, List[Finding]]:
 
 
 def summary_line(failed: Dict[str, List[Finding]], kernel: str = "") -> str:
+    from .findings import ERROR, WARNING
     errors = sum(1 for fs in failed.values() for f in fs if f.severity == ERROR)
     warnings = sum(1 for fs in failed.values() for f in fs if f.severity == WARNING)
     counts = f"{errors} error(s)" + (f" and {warnings} warning(s)" if warnings else "")
@@ -611,7 +634,7 @@ def setup(app):
     app.add_directive("entrydoc", EntrydocDirective)
     app.add_directive("entrydoc-code-block", EntrydocCodeBlock)
     app.add_node(entrydoc_options)
-    app.add_node(trace.entrydoc_trace, html=(trace.visit_trace_html, None))
+    app.add_node(entrydoc_trace, html=(visit_trace_html, None))
     app.add_css_file("entrydoc.css")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _add_static_path)

@@ -23,7 +23,6 @@ import dataclasses
 import html
 from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
-from docutils import nodes
 
 SECTION_PAIR = "instrumentation"
 SNIPPET_WRAPPER = "__entrydoc_snippet"   # compile.WRAPPER's function: a fragment of statements
@@ -220,16 +219,7 @@ def _ranges(lines: Sequence[int], blank: Set[int]) -> Tuple[Tuple[int, int], ...
     return tuple((a, b) for a, b in ranges)
 
 
-# -- the doctree node and its HTML -------------------------------------------
-
-class entrydoc_trace(nodes.General, nodes.Element):
-    """The trace of the snippet just before it; HTML builders render it,
-    the others drop it (see sphinxext)."""
-
-
-def trace_node(trace: SnippetTrace) -> entrydoc_trace:
-    return entrydoc_trace(trace=trace)
-
+# -- the HTML (sphinxext's entrydoc_trace node carries a SnippetTrace) ---------
 
 def _code(name: str) -> str:
     return f"<code>{html.escape(name)}()</code>"
@@ -322,8 +312,3 @@ def render_html(trace: SnippetTrace) -> str:
             f'<table class="entrydoc-trace-table">{table}</table>'
             f'<p class="entrydoc-source">Line numbers count the lines of the code block above, '
             f'from 1.</p></details>\n')
-
-
-def visit_trace_html(translator, node: entrydoc_trace) -> None:
-    translator.body.append(render_html(node["trace"]))
-    raise nodes.SkipNode
