@@ -30,7 +30,7 @@ PROG = "sphinx-entrydoc"
 
 def _seconds(value: str) -> float:
     import argparse
-    from .settings import seconds
+    from .config import seconds
     try:
         return seconds(value)
     except ValueError as exc:
@@ -39,7 +39,7 @@ def _seconds(value: str) -> float:
 
 def _size(value: str) -> int:
     import argparse
-    from .settings import size
+    from .config import size
     try:
         return size(value)
     except ValueError as exc:
@@ -158,8 +158,8 @@ def _codes(values: Optional[List[str]]):
 def _documents(values: Optional[List[str]]):
     if values is None:
         return None
-    from .selection import check_value
-    return check_value(values)
+    from .config import documents_value
+    return documents_value(values)
 
 
 def _settings(args: argparse.Namespace):

@@ -170,3 +170,59 @@ def _choice(key: str, value: str, allowed) -> None:
     if value not in allowed:
         raise InputError(f"invalid value {value!r} for {key}: allowed values are "
                          + ", ".join(allowed))
+
+
+# -- value checks both front ends make: each returns the value or raises a
+# ValueError whose text says what is allowed (the front end names the key).
+# Kept here, not beside their users, so a Sphinx build checks conf.py
+# without importing the selection or the command line's settings.
+
+def documents_value(value) -> Tuple[str, ...]:
+    """The documents setting (selection.py reads it) as a tuple, or ValueError
+    naming what is allowed."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ValueError("auto, all, opt-in, a glob or !glob, or a list of them")
+    result = []
+    for item in items:
+        result += [p for p in item.replace(",", " ").split() if p]
+    return tuple(result)
+
+
+MAX_SECONDS = 86_400
+SECONDS_ALLOWED = f"a number of seconds from 0 to {MAX_SECONDS:,} (0: check in-process, without a limit)"
+
+
+def seconds(value) -> float:
+    """A per-document time limit: finite, 0 to a day.  NaN compares false
+    with everything, so it is refused explicitly; inf and 1e10 would
+    overflow the wait in the supervisor."""
+    import math
+    if isinstance(value, bool):
+        raise ValueError(SECONDS_ALLOWED)
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(SECONDS_ALLOWED) from None
+    if math.isnan(number) or not 0 <= number <= MAX_SECONDS:
+        raise ValueError(SECONDS_ALLOWED)
+    return number
+
+
+SIZE_ALLOWED = "a size in bytes with an optional K, M or G suffix (powers of 1024), e.g. 512M or 4G; 0: no limit"
+_UNITS = {"": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30}
+
+
+def size(value) -> int:
+    """A memory limit: ``2G``, ``512M``, ``1048576``; 0 for none; at least
+    64 MiB otherwise (less would not even load libclang)."""
+    import re
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(SIZE_ALLOWED)
+    match = re.fullmatch(r"\s*(\d{1,15})\s*([KMG]?)(?:i?B)?\s*", str(value), re.I)
+    if match is None:
+        raise ValueError(SIZE_ALLOWED)
+    number = int(match.group(1)) * _UNITS[match.group(2).upper()]
+    if number and number < 64 * 2 ** 20:
+        raise ValueError(SIZE_ALLOWED + "; at least 64M")
+    return number

@@ -93,17 +93,6 @@ class Selection:
         return self._matches(name, self.include)
 
 
-def check_value(value) -> Tuple[str, ...]:
-    """The documents setting as a tuple, or ValueError naming what is allowed."""
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i.strip() for i in items):
-        raise ValueError("auto, all, opt-in, a glob or !glob, or a list of them")
-    result = []
-    for item in items:
-        result += [p for p in item.replace(",", " ").split() if p]
-    return tuple(result)
-
-
 def _names_of(name: str) -> Tuple[str, ...]:
     name = name.replace(os.sep, "/")
     stem = name[:-4] if name.endswith(".rst") else name

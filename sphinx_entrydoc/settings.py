@@ -18,7 +18,8 @@ import os
 import sys
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, STATE_KEYS, Config
+from .config import (DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, STATE_KEYS, Config, SECONDS_ALLOWED,
+                     documents_value, seconds, size)
 from .errors import InputError
 
 TABLE = "sphinx-entrydoc"
@@ -123,49 +124,10 @@ def _jobs(value, base):
     return value
 
 
-MAX_SECONDS = 86_400
-_SECONDS = f"a number of seconds from 0 to {MAX_SECONDS:,} (0: check in-process, without a limit)"
-
-
-def seconds(value) -> float:
-    """A per-document time limit: finite, 0 to a day.  NaN compares false
-    with everything, so it is refused explicitly; inf and 1e10 would
-    overflow the wait in the supervisor."""
-    import math
-    if isinstance(value, bool):
-        raise ValueError(_SECONDS)
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(_SECONDS) from None
-    if math.isnan(number) or not 0 <= number <= MAX_SECONDS:
-        raise ValueError(_SECONDS)
-    return number
-
-
 def _seconds(value, base):
     if not isinstance(value, (int, float)):
-        raise ValueError(_SECONDS)
+        raise ValueError(SECONDS_ALLOWED)
     return seconds(value)
-
-
-_SIZE = "a size in bytes with an optional K, M or G suffix (powers of 1024), e.g. 512M or 4G; 0: no limit"
-_UNITS = {"": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30}
-
-
-def size(value) -> int:
-    """A memory limit: ``2G``, ``512M``, ``1048576``; 0 for none; at least
-    64 MiB otherwise (less would not even load libclang)."""
-    import re
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(_SIZE)
-    match = re.fullmatch(r"\s*(\d{1,15})\s*([KMG]?)(?:i?B)?\s*", str(value), re.I)
-    if match is None:
-        raise ValueError(_SIZE)
-    number = int(match.group(1)) * _UNITS[match.group(2).upper()]
-    if number and number < 64 * 2 ** 20:
-        raise ValueError(_SIZE + "; at least 64M")
-    return number
 
 
 def _size(value, base):
@@ -200,8 +162,7 @@ def _vocabulary(value, base):
 
 def _documents(value, base):
     """auto | all | opt-in, globs and !globs (selection.py)."""
-    from .selection import check_value
-    return check_value(value)
+    return documents_value(value)
 
 
 # key in the file -> (Settings field, checker)

@@ -25,7 +25,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ._version import __version__
-from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config
+from .config import DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, Config, documents_value, seconds, size
 from .errors import InputError, LibclangMissing
 from .rst import OPTION_NAMES, SNIPPET_OPTIONS, entrydoc_options_from
 
@@ -39,11 +39,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Bump when what is kept on the environment or in the doctrees changes shape
-# (3: the trace node moved from trace.py to this module): Sphinx then
+# (3: findings kept as plain data; the trace node moved from trace.py to
+# this module): Sphinx then
 # re-reads every document instead of unpickling stale data.
 ENV_VERSION = 3
 
-FAIL_ON = ("error", "warning", "never")
+# entrydoc_fail_on: the severities (findings.ERROR, WARNING) that fail the
+# build, spelled out so a build that fails on nothing need not import the
+# finding model (tests/test_sphinx.py holds the two spellings together).
+FAILING_SEVERITIES = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
+FAIL_ON = tuple(FAILING_SEVERITIES)
 WARNING_TYPE = "entrydoc"
 
 # (name, default, rebuild, types).  "env": a change re-reads every document,
@@ -161,9 +166,8 @@ def _codes(value) -> Tuple[str, ...]:
 
 
 def _documents(value) -> Tuple[str, ...]:
-    from .selection import check_value
     try:
-        return check_value(value)
+        return documents_value(value)
     except ValueError as exc:
         raise InputError(f"entrydoc_documents = {value!r}: allowed values are {exc}") from None
 
@@ -258,6 +262,7 @@ def _on_config_inited(app, config) -> None:
         _check_codes(core.ignore, "entrydoc_ignore")
     except InputError as exc:
         raise ConfigError(f"entrydoc: {exc}") from None
+    app.entrydoc_config = core
     if problem:
         logger.warning(f"entrydoc: {problem}", type=WARNING_TYPE, subtype="kernel-version")
 
@@ -333,7 +338,6 @@ def collect_checks(wait: bool) -> None:
 def limits(app) -> Tuple[float, int]:
     """(entrydoc_timeout, entrydoc_memory_limit), checked: one ConfigError
     naming the value and what is allowed."""
-    from .settings import seconds, size
     try:
         timeout = seconds(app.config.entrydoc_timeout)
     except ValueError as exc:
@@ -368,7 +372,11 @@ def _load_compiler(app):
 
 # -- what is kept on the environment -------------------------------------------
 
-def _findings(env) -> Dict[str, List[Finding]]:
+def _findings(env) -> Dict[str, List[dict]]:
+    """Each checked document's findings, kept as plain data (Finding.as_dict,
+    the form the result cache keeps too): unpickling the environment of a
+    build that changes nothing then neither imports nor makes the Finding
+    class, which was a third of what the extension cost such a build."""
     if not hasattr(env, "entrydoc_findings"):
         env.entrydoc_findings = {}
     return env.entrydoc_findings
@@ -385,8 +393,10 @@ def _on_env_before_read_docs(app, env, docnames) -> None:
     _findings(env)
     env.entrydoc_read_now = set()
     env.entrydoc_reader = os.getpid()   # the process that reads, unless -j forks readers
-    app.entrydoc_config = app.entrydoc_model = None   # made afresh for this build
     if docnames:
+        # Made afresh for a build that reads (a test may change the
+        # configuration between two builds of one application).
+        app.entrydoc_config = app.entrydoc_model = None
         _load_compiler(app)
 
 
@@ -514,11 +524,11 @@ def _record(app, docname: str, doctree: Optional[nodes.document], findings, trac
     if findings is None:
         logger.warning(f"entrydoc: {traces}", type=WARNING_TYPE, subtype="input", location=docname)
         return
-    _findings(app.env)[docname] = findings
+    _findings(app.env)[docname] = [f.as_dict() for f in findings]
     for finding in findings:
         report(docname, finding)
     if doctree is not None and trace_enabled(app.config.entrydoc_trace):
-        shown = [f for f in findings if not _suppressed(app, f)]
+        shown = [f for f in findings if not _suppressed(app, f.code)]
         _add_traces(doctree, traces, shown)
 
 
@@ -532,8 +542,8 @@ def _project_stub_headers(stub_dirs: Tuple[str, ...]) -> Tuple[str, ...]:
     return tuple(headers)
 
 
-def _suppressed(app, finding: Finding) -> bool:
-    return logging.is_suppressed_warning(WARNING_TYPE, finding.code, app.config.suppress_warnings)
+def _suppressed(app, code: str) -> bool:
+    return logging.is_suppressed_warning(WARNING_TYPE, code, app.config.suppress_warnings)
 
 
 def report(docname: str, finding: Finding) -> None:
@@ -579,11 +589,12 @@ def _on_env_updated(app, env):
     for docname in sorted(_findings(env)):
         if docname in read_now:
             continue
-        for finding in _findings(env)[docname]:
+        for kept in _findings(env)[docname]:
             # A warning Sphinx would drop is not made: a build that changed
             # nothing must cost next to nothing, even with many findings.
-            if not _suppressed(app, finding):
-                report(docname, finding)
+            if not _suppressed(app, kept["code"]):
+                from .findings import Finding
+                report(docname, Finding.from_dict(kept))
     return []
 
 
@@ -592,14 +603,14 @@ def _on_env_updated(app, env):
 def failing(app) -> Dict[str, List[Finding]]:
     """Findings that fail the build, per document: those of the severities
     ``entrydoc_fail_on`` names, minus those ``suppress_warnings`` silences."""
-    from .findings import ERROR, WARNING
-    fail_on = app.config.entrydoc_fail_on
-    severities = {"error": {ERROR}, "warning": {ERROR, WARNING}}.get(fail_on, set())
+    severities = FAILING_SEVERITIES[app.config.entrydoc_fail_on]
     result = {}
     for docname, findings in _findings(app.env).items():
-        kept = [f for f in findings if f.severity in severities and not _suppressed(app, f)]
-        if kept:
-            result[docname] = kept
+        failed = [kept for kept in findings
+                  if kept["severity"] in severities and not _suppressed(app, kept["code"])]
+        if failed:
+            from .findings import Finding
+            result[docname] = [Finding.from_dict(kept) for kept in failed]
     return result
 
 

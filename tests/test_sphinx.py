@@ -544,3 +544,42 @@ def test_line_characters_anywhere_in_sphinx(make_app, sphinx_test_tempdir, rootd
         assert got == _lines_build(make_app, sphinx_test_tempdir, rootdir, "lines-any-space",
                                    spaced(DOCUMENT, position, char))
     prop()
+
+
+def test_fail_on_values_are_the_severities_of_findings():
+    from sphinx_entrydoc.findings import ERROR, WARNING
+    assert sphinxext.FAILING_SEVERITIES == {"error": (ERROR,), "warning": (ERROR, WARNING), "never": ()}
+
+
+NO_CHANGE_BUILD = """
+import sys
+from sphinx.cmd.build import main
+status = main(["-q", "-b", "html", "-D", "entrydoc_fail_on=" + sys.argv[3], sys.argv[1], sys.argv[2]])
+print(" ".join(sorted(m for m in sys.modules if m.startswith("sphinx_entrydoc"))))
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize("fail_on", ["never", "error"])
+def test_a_build_that_changes_nothing_loads_only_the_settings(tmp_path, rootdir, fail_on):
+    """A kernel tree's no-change build must cost next to nothing: the
+    findings kept from the last build (the broken root has them, none of
+    which fails the build when suppressed) are re-reported from plain data,
+    without the finding model, the checker or the compiler."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(str(rootdir / "test-entrydoc-broken"), str(srcdir))
+    with open(srcdir / "conf.py", "a") as conf:
+        conf.write("\nsuppress_warnings = ['entrydoc']\n")
+    out = tmp_path / "html"
+
+    def build():
+        return subprocess.run([sys.executable, "-c", NO_CHANGE_BUILD, str(srcdir), str(out), fail_on],
+                              capture_output=True, text=True, timeout=300)
+    first = build()
+    assert first.returncode == 0, first.stderr
+    assert "sphinx_entrydoc.check" in first.stdout.split()   # it did check documents
+    again = build()
+    assert again.returncode == 0, again.stderr
+    assert set(again.stdout.split()) == {"sphinx_entrydoc", "sphinx_entrydoc._version", "sphinx_entrydoc.config",
+                                         "sphinx_entrydoc.errors", "sphinx_entrydoc.kversion",
+                                         "sphinx_entrydoc.rst", "sphinx_entrydoc.sphinxext"}

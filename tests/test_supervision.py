@@ -147,7 +147,7 @@ def test_bad_limits_in_pyproject_are_one_line(tmp_path, line, words):
 
 
 def test_limits_parse():
-    from sphinx_entrydoc.settings import seconds, size
+    from sphinx_entrydoc.config import seconds, size
     assert seconds("2.5") == 2.5 and seconds(0) == 0.0
     assert size("512M") == 512 * 2 ** 20 and size("4G") == 4 * 2 ** 30 and size("0") == 0
     assert size(2 ** 31) == 2 ** 31 and size("2GiB") == 2 ** 31
