@@ -90,12 +90,17 @@ class Prepared:
 
 @_nesting
 def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = None,
-            name: Optional[str] = None) -> Prepared:
+            name: Optional[str] = None, model=None) -> Prepared:
     """Steps read to normalise.  The stub model is read from the cache
-    directory when it is there, so this loads libclang only to make it."""
+    directory when it is there, so this loads libclang only to make it.
+    ``model``: the selection's model of the stubs, when the caller made it
+    already (a Sphinx build, once per build; the source tree corrects the
+    functions' prototypes and markings, never which functions there are,
+    so it is the same model with or without one)."""
     name = name or source.path
     selection = Selection.parse(config.documents)
-    model = model_for(_load_api(config), config.stub_dirs)
+    if model is None:
+        model = model_for(_load_api(config), config.stub_dirs)
     if doctree is None:
         # Most documents of a tree are skipped: decide from the raw text
         # when that is enough, before docutils parses anything.

@@ -280,7 +280,7 @@ def _check_codes(patterns, option: str) -> None:
 
 
 def check_document(source: Source, config: Config, doctree, docname: str, limits=None,
-                   want_trace: bool = False, later=None):
+                   want_trace: bool = False, later=None, model=None):
     """(findings, [(snippet, trace)], decision).  The document is prepared
     here, from Sphinx's doctree (docutils only); compiling and the rules run
     in this process's supervised worker (workers.Supervisor), so a snippet
@@ -289,11 +289,12 @@ def check_document(source: Source, config: Config, doctree, docname: str, limits
     and this returns at once with findings None: the worker compiles while
     Sphinx reads on, and ``later(findings, traces)`` is called when the
     result is collected (``later(None, InputError)`` if the document could
-    not be checked).  Imported when the first document is read: a build
-    with nothing to read never loads the compiler."""
+    not be checked).  ``model``: the selection's model (check.prepare).
+    Imported when the first document is read: a build with nothing to read
+    never loads the compiler."""
     from . import runner, workers
     from .check import prepare
-    prepared = prepare(source, config, doctree, docname)
+    prepared = prepare(source, config, doctree, docname, model)
     decision = prepared.document.decision
     if prepared.skip:
         return [], [], decision
@@ -508,7 +509,7 @@ def _check(app, docname: str, doctree: nodes.document, source: Source) -> None:
         # its environment without a last event: both wait here.
         later = functools.partial(_record, app, docname, None)
     findings, traces, decision = check_document(source, core_config(app), doctree, docname, limits(app),
-                                                want_trace, later)
+                                                want_trace, later, _model(app))
     if decision is not None and not decision.check:
         return
     # A checked document is re-read when the project's own stubs change.

@@ -110,6 +110,16 @@ def test_an_example_matching_the_model_is_flagged_with_the_trees_prototype(tree)
     assert api.functions["syscall_enter_from_user_mode"].line == defined_at
 
 
+def test_the_tree_changes_prototypes_not_which_documents_are_selected(tree):
+    # A Sphinx build makes the selection's model once, from the stubs alone,
+    # and hands it to check.prepare: the tree must not change its names.
+    from sphinx_entrydoc.selection import model_for
+    api = load_api()
+    corrected = treeapi.apply_tree(api, tree)
+    assert corrected.functions != api.functions           # the tree did correct something
+    assert model_for(corrected).names == model_for(api).names
+
+
 def test_the_int_pointer_of_the_mainline_example_is_reported_as_int_versus_long_pointer(tmp_path):
     # Mainline's entry.rst calls syscall_enter_from_user_mode(regs, &nr) with an int nr,
     # against the tree's long *syscall.
