@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
-
 from .errors import InputError
 
+# typing is not imported at run time: the annotations are strings, and
+# the sooner this module forks the workers, the more of their loading
+# overlaps the rest of the start-up.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Dict, List, Optional, Sequence, Tuple
 
     from . import report
     from .findings import Finding

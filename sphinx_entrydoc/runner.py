@@ -15,13 +15,18 @@ import os
 import sys
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .cache import Cache, Stats
 from .config import Config
 from .errors import CheckAborted, InputError, LibclangMissing
 from .findings import Finding
 from .read import Source, decode, read_source
 
 from .workers import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, FINISH, PREPARE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    # The cache (hashlib, json, tempfile) is imported by the front end that
+    # uses one, not by every worker.
+    from .cache import Cache, Stats
 
 STDIN = "-"
 # Directories never walked into: version control, caches, build output.
@@ -37,7 +42,7 @@ class Outcome:
     sources: Dict[str, Source] = dataclasses.field(default_factory=dict)
     checked: int = 0
     skipped: List[str] = dataclasses.field(default_factory=list)   # why, per document the selection skipped
-    cache: Stats = dataclasses.field(default_factory=Stats)
+    cache: Optional[Stats] = None   # the cache's counts, when one was used
 
 
 class Fatal(InputError):
@@ -207,7 +212,6 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
     """Each document through a PREPARE worker, then a FINISH worker
     (workers.py), ``jobs`` of each."""
     import time
-    from multiprocessing.connection import wait
     from . import workers
     config = tasks[0][1]
     results: List[Optional[tuple]] = [None] * len(tasks)
@@ -223,7 +227,7 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
                     worker.conn.send((worker.stage, payload))
             busy = [w for w in pool if w.task is not None]
             deadline = min(w.started for w in busy) + timeout
-            ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+            ready = workers.ready([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
             for index, worker in enumerate(pool):
                 if worker.task is None:
                     continue
@@ -250,7 +254,7 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
                 else:
                     continue
                 worker.stop(kill=True)
-                pool[index] = workers._Worker(workers.context(), worker.stage, config, memory_limit)
+                pool[index] = workers._Worker(worker.stage, config, memory_limit)
     finally:
         for worker in pool:
             worker.stop()

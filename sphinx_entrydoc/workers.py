@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from typing import Dict, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 DEFAULT_TIMEOUT = 60.0   # seconds one document may take (libclang included)
 # Address space a worker may add to what it started with (RLIMIT_AS): a
@@ -32,24 +35,195 @@ CALL = "call"   # any module-level function: what the Supervisor sends
 SETUP = "setup"  # (config or None, memory limit): sent before the first task
 
 
+# -- processes and pipes ---------------------------------------------------------
+#
+# os.fork and two pipes rather than multiprocessing: importing it costs a
+# cold one-document check about 30 ms before the first worker exists, and
+# a forked worker needs none of what it adds (spawning, pickling
+# processes, sockets).  Where there is no fork, _Worker raises OSError and
+# the callers check in-process, unsupervised.
+
+class _Channel:
+    """One end of a pair of pipes carrying pickled messages, each behind
+    its length: the part of multiprocessing's Connection a worker uses."""
+
+    def __init__(self, read_fd: int, write_fd: int):
+        self.read_fd, self.write_fd = read_fd, write_fd
+
+    def fileno(self) -> int:
+        return self.read_fd
+
+    def send(self, message) -> None:
+        import pickle
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(len(data).to_bytes(8, "big") + data)
+        while view:
+            view = view[os.write(self.write_fd, view):]
+
+    def recv(self):
+        import pickle
+        return pickle.loads(self._read(int.from_bytes(self._read(8), "big")))
+
+    def _read(self, size: int) -> bytes:
+        chunks, left = [], size
+        while left:
+            chunk = os.read(self.read_fd, min(left, 1 << 20))
+            if not chunk:
+                raise EOFError("the other end closed the pipe")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        for fd in (self.read_fd, self.write_fd):
+            _close(fd)
+        self.read_fd = self.write_fd = -1
+
+
+# Descriptors this process holds for its workers.  A new worker closes the
+# ones it inherits, so each worker's pipe ends with this process alone:
+# when it exits, every worker reads the end of its pipe and stops.
+_HELD: set = set()
+
+
+def _close(fd: int) -> None:
+    if fd >= 0:
+        _HELD.discard(fd)
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def ready(channels, timeout: Optional[float]):
+    """The channels that have a message (or whose worker is gone) within
+    ``timeout`` seconds (None: wait for one)."""
+    import select
+    poller = select.poll()
+    for channel in channels:
+        poller.register(channel.fileno(), select.POLLIN)
+    events = poller.poll(None if timeout is None else max(0, int(timeout * 1000 + 0.999)))
+    found = {fd for fd, _ in events}
+    return [channel for channel in channels if channel.fileno() in found]
+
+
+class _Child:
+    """A forked process: the part of multiprocessing's Process a worker uses."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.owner = os.getpid()   # only the parent may wait for it or kill it
+        self.exitcode: Optional[int] = None
+
+    def _reap(self, block: bool) -> None:
+        if self.exitcode is not None or os.getpid() != self.owner:
+            return
+        try:
+            pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+        except ChildProcessError:   # reaped by someone else: its status is lost
+            self.exitcode = 255
+            return
+        if pid:
+            self.exitcode = os.waitstatus_to_exitcode(status)
+
+    def is_alive(self) -> bool:
+        self._reap(block=False)
+        return self.exitcode is None
+
+    def join(self, timeout: float) -> None:
+        import time
+        deadline, pause = time.monotonic() + timeout, 0.0005
+        while self.is_alive() and time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
+
+    def kill(self) -> None:
+        import signal
+        if self.is_alive() and os.getpid() == self.owner:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._reap(block=True)
+
+
+def _log_file() -> int:
+    """A file for a worker's stderr, as a descriptor (in memory where Linux
+    can: nothing on disk to clean up)."""
+    fd = -1
+    if hasattr(os, "memfd_create"):
+        try:
+            fd = os.memfd_create("sphinx-entrydoc-worker-log", os.MFD_CLOEXEC)
+        except OSError:
+            pass
+    if fd < 0:
+        import tempfile
+        with tempfile.TemporaryFile() as handle:
+            fd = os.dup(handle.fileno())
+    _HELD.add(fd)
+    return fd
+
+
+def _fork(stage: str, log: int):
+    """(channel, process) of a new worker serving ``stage``."""
+    if not hasattr(os, "fork"):
+        raise OSError("no fork on this platform: documents are checked in this process")
+    to_child, from_parent = os.pipe()
+    to_parent, from_child = os.pipe()
+    try:
+        sys.stderr.flush()
+        pid = os.fork()
+    except OSError:
+        for fd in (to_child, from_parent, to_parent, from_child):
+            os.close(fd)
+        raise
+    if pid == 0:   # the worker: never returns into the caller's code
+        code = 1
+        try:
+            for fd in _HELD - {log}:
+                _close(fd)
+            os.close(from_parent)
+            os.close(to_parent)
+            _detach_stdin()
+            _serve(_Channel(to_child, from_child), stage, log)
+            code = 0
+        except BaseException:   # noqa: B036 - a signal or a bug: the supervisor sees the status
+            pass
+        finally:
+            os._exit(code)
+    os.close(to_child)
+    os.close(from_child)
+    _HELD.update((to_parent, from_parent))
+    return _Channel(to_parent, from_parent), _Child(pid)
+
+
+def _detach_stdin() -> None:
+    """A worker never reads the documents given on standard input (``lint -``)."""
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+    except OSError:
+        pass
+
+
 class _Worker:
     """One worker process of one stage.  ``config`` and ``memory_limit``
     are sent at once unless ``setup`` is False (a worker started before
     they are known: :meth:`setup` sends them later)."""
 
-    def __init__(self, context, stage: str, config=None, memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    def __init__(self, stage: str, config=None, memory_limit: int = DEFAULT_MEMORY_LIMIT,
                  setup: bool = True):
-        import tempfile
         self.stage = stage
-        self.conn, child = context.Pipe()
         # The worker's stderr: libclang prints crash reports there ("LLVM
         # ERROR: out of memory", a stack dump); the reason it died is taken
         # from it, and the build log stays clean.
-        self.log = tempfile.TemporaryFile()
-        self.process = context.Process(target=_serve, args=(child, self.conn, stage, self.log),
-                                       daemon=True)
-        self.process.start()
-        child.close()
+        self.log = _log_file()
+        try:
+            self.conn, self.process = _fork(stage, self.log)
+        except OSError:
+            _close(self.log)
+            raise
         self.task: Optional[int] = None
         self.started = 0.0
         self.settings: Optional[tuple] = None   # the (config, memory limit) sent
@@ -70,17 +244,16 @@ class _Worker:
             except OSError:
                 pass
             self.process.join(timeout=2)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        self.process.kill()
         self.conn.close()
-        self.log.close()
+        _close(self.log)
+        self.log = -1
 
     def complaint(self) -> str:
         """libclang's own words about the last task, if it left any."""
         try:
-            self.log.seek(0)
-            text = self.log.read()[-65536:].decode("utf-8", "replace")
+            size = os.fstat(self.log).st_size
+            text = os.pread(self.log, 65536, max(0, size - 65536)).decode("utf-8", "replace")
         except (OSError, ValueError):
             return ""
         found = [l.strip() for l in text.splitlines() if l.startswith("LLVM ERROR:")]
@@ -91,11 +264,9 @@ class _Worker:
         return f"{reason} ({complaint})" if complaint and complaint not in reason else reason
 
 
-def _serve(conn, parent_end, stage: str, log=None) -> None:
-    parent_end.close()
-    if log is not None:
-        sys.stderr.flush()
-        os.dup2(log.fileno(), 2)
+def _serve(conn: _Channel, stage: str, log: int) -> None:
+    sys.stderr.flush()
+    os.dup2(log, 2)
     from . import runner   # the tasks; a prestarted worker imports it here, in parallel
     runner.preload(stage)
     while True:
@@ -105,9 +276,8 @@ def _serve(conn, parent_end, stage: str, log=None) -> None:
             return
         if message is None:
             return
-        if log is not None:
-            log.seek(0)
-            log.truncate()
+        os.ftruncate(2, 0)
+        os.lseek(2, 0, os.SEEK_SET)
         kind, payload = message
         if kind == SETUP:
             config, memory_limit = payload
@@ -164,14 +334,6 @@ def death(exitcode, memory_limit: int = 0) -> str:
     return f"the checker stopped unexpectedly (exit status {exitcode})"
 
 
-def context():
-    # fork: workers start with the modules already imported, and nothing
-    # re-runs the program's __main__; spawn where there is no fork.
-    import multiprocessing   # here: a run the cache answers starts no process
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
 # -- workers started before they are needed ------------------------------------
 #
 # A cold check of one document is a chain: the program starts, reads its
@@ -187,11 +349,11 @@ def prestart() -> None:
     """Fork one worker of each stage now.  A run that turns out to need
     none (the cache answers, --timeout 0, a usage error) stops them with
     :func:`discard_prestarted`."""
-    if _EARLY or context().get_start_method() != "fork":
-        return   # spawned workers would re-import everything: no head start
+    if _EARLY:
+        return
     try:
         for stage in (PREPARE, FINISH):
-            _EARLY[stage] = _Worker(context(), stage, setup=False)
+            _EARLY[stage] = _Worker(stage, setup=False)
     except OSError:
         discard_prestarted()
 
@@ -214,7 +376,7 @@ def adopt(stage: str, config, memory_limit: int) -> _Worker:
                 worker.setup(config, memory_limit)
             return worker
         worker.stop(kill=True)
-    return _Worker(context(), stage, config, memory_limit)
+    return _Worker(stage, config, memory_limit)
 
 
 def discard_prestarted() -> None:
@@ -297,7 +459,6 @@ class Supervisor:
         """Hand the result of the task in flight to its callback, if it has
         one yet (waiting for it, up to the time limit, when ``wait``)."""
         import time
-        from multiprocessing.connection import wait as ready
         done, sent = self.current
         left = self.timeout - (time.monotonic() - sent)
         if ready([self.worker.conn], timeout=max(0.0, left) if wait else 0):
@@ -323,7 +484,7 @@ class Supervisor:
     def _replace(self) -> None:
         if self.worker is not None:
             self.worker.stop(kill=True)
-        self.worker = _Worker(context(), CALL, None, self.memory_limit)
+        self.worker = _Worker(CALL, None, self.memory_limit)
         self.started += 1
 
     def close(self) -> None:

@@ -242,9 +242,9 @@ def _count_workers(monkeypatch):
     started = []
     original = workers._Worker.__init__
 
-    def counting(self, context, stage, *args, **kwargs):
+    def counting(self, stage, *args, **kwargs):
         started.append(stage)
-        original(self, context, stage, *args, **kwargs)
+        original(self, stage, *args, **kwargs)
     monkeypatch.setattr(workers._Worker, "__init__", counting)
     return started
 
