@@ -197,9 +197,13 @@ def _definitions(tu) -> List[object]:
     in a fragment of statements) parses as an old-style definition: no
     return type, parameters without types.  That is a statement, not a
     definition, so it does not stop the fragment from being wrapped."""
-    ci = cindex()
-    return [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL and c.is_definition()
-            and not _loop_macro_with_body(tu, c)]
+    definitions = getattr(tu, "_entrydoc_definitions", None)
+    if definitions is None:
+        ci = cindex()
+        definitions = [c for c in _snippet_tops(tu) if c.kind == ci.CursorKind.FUNCTION_DECL
+                       and c.is_definition() and not _loop_macro_with_body(tu, c)]
+        tu._entrydoc_definitions = definitions
+    return list(definitions)
 
 
 def _loop_macro_with_body(tu, cursor) -> bool:
@@ -820,11 +824,15 @@ def _foreign(lines: List[str]) -> bool:
     return False
 
 
-def _walk_snippet(tu):
+def _walk_snippet(tu) -> List[Tuple[object, object]]:
     """Every cursor of the snippet's own declarations, with its parent
-    (the stub headers' declarations are not walked)."""
-    for top in _snippet_tops(tu):
-        yield from _walk(top, tu.cursor)
+    (the stub headers' declarations are not walked), listed once per
+    translation unit: each child costs a call back from libclang."""
+    walked = getattr(tu, "_entrydoc_walk", None)
+    if walked is None:
+        walked = [pair for top in _snippet_tops(tu) for pair in _walk(top, tu.cursor)]
+        tu._entrydoc_walk = walked
+    return walked
 
 
 def _walk(cursor, parent):

@@ -281,8 +281,23 @@ class Scan:
     hazards: List[Hazard]
 
 
+# What every finding of scan() starts from, as plain characters: a
+# directive's '#' or '%:', or one of the identifiers of _operators.  Only a
+# backslash (a line splice, a universal character name) can make those
+# tokens from other characters, so a text with none of these has nothing
+# to find, and most snippets are spared the lexer.
+_MAY_REACH_A_FILE = re.compile(r"[#\\]|%:|_Pragma|__has_")
+
+
 def scan(text: str) -> Scan:
     """Every include directive and every other file hazard of ``text``."""
+    if not _MAY_REACH_A_FILE.search(text):
+        return Scan([], [])
+    return lex_and_scan(text)
+
+
+def lex_and_scan(text: str) -> Scan:
+    """:func:`scan` without its quick look: every token lexed."""
     lexer = _Lexer(text)
     includes: List[Include] = []
     hazards: List[Hazard] = []

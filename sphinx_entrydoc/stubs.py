@@ -190,11 +190,18 @@ def _overlay(api: Api) -> str:
         files += [pch, pch[: -len(".pch")] + ".h"]
     except Exception:  # no libclang stamp: no precompiled stubs either
         pass
+    known = _OVERLAYS.get(tuple(files))
+    if known:
+        return known   # every parse asks: the same files, the same overlay
     content = json.dumps({
         "version": 0, "case-sensitive": "true", "redirecting-with": "redirect-only",
         "roots": [{"type": "file", "name": f, "external-contents": f} for f in files]},
         indent=0).encode("utf-8")
-    return _content_file(content, "overlay", ".yaml")
+    path = _OVERLAYS[tuple(files)] = _content_file(content, "overlay", ".yaml")
+    return path
+
+
+_OVERLAYS: Dict[Tuple[str, ...], str] = {}   # visible files -> their overlay file
 
 
 def _content_file(content: bytes, prefix: str, suffix: str) -> str:

@@ -219,3 +219,38 @@ def test_stub_directory_given_as_a_link_and_links_inside_it_are_followed(tmp_pat
                                             "irqentry_nmi_exit(regs, state);\n\tmy_entry_hook();")
     assert "my_entry_hook" in api.functions
     assert [f.code for f in lint(text, stub_dirs=(str(link),))] == ["ED201"]
+
+
+# -- the quick look before the lexer ---------------------------------------------------------
+
+def test_the_quick_look_that_spares_snippets_the_lexer_never_misses_what_the_lexer_finds():
+    """ppscreen.scan skips the lexer for a text with no '#', '%:',
+    backslash, '_Pragma' or '__has_'.  Against the full lexer: every
+    variant above, every snippet of the example documents, and random
+    texts made of the pieces that come closest (halves of the trigger
+    words, '%' and ':' apart, quotes, comments, new-lines)."""
+    import random
+
+    from sphinx_entrydoc import ppscreen
+    from sphinx_entrydoc.extract import extract
+    from sphinx_entrydoc.rst import parse_rst
+    texts = [v[1].replace("@", "/x/sentinel.h") for v in VARIANTS]
+    for root, _dirs, files in os.walk(os.path.join(os.path.dirname(__file__), "..", "example_docs")):
+        for name in files:
+            if name.endswith(".rst"):
+                with open(os.path.join(root, name), encoding="utf-8") as handle:
+                    text = handle.read()
+                texts += [s.text for s in extract(Source(name, text), parse_rst(text, name)).c_snippets]
+    pieces = ["#", "%", ":", "%:", "\\", "\n", " ", "\t", "_Pra", "gma", "_Pragma", "__has", "_include",
+              "__has_", "include", "(", ")", '"', "'", "/*", "*/", "//", "<", ">", "x", "f(a);", "??="]
+    rng = random.Random(2026)
+    for _ in range(3000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 24))))
+    skipped = 0
+    for text in texts:
+        full = ppscreen.lex_and_scan(text)
+        assert ppscreen.scan(text) == full, text
+        if not ppscreen._MAY_REACH_A_FILE.search(text):
+            skipped += 1
+            assert full == ppscreen.Scan([], []), text
+    assert skipped > 300   # the quick look is taken, not only declined
