@@ -31,8 +31,9 @@ def lap(name):
 path = sys.argv[1]
 side = sys.argv[2]
 if side == "main":
-    import sphinx_entrydoc.cli, sphinx_entrydoc.runner, sphinx_entrydoc.settings; lap("main: CLI modules")
-    import multiprocessing.connection; lap("main: multiprocessing")
+    import sphinx_entrydoc.cli, sphinx_entrydoc.runner; lap("main: CLI modules before the fork")
+    from sphinx_entrydoc import workers; workers.prestart(); lap("main: fork the two workers")
+    workers.discard_prestarted()
 elif side == "prepare":
     from sphinx_entrydoc.read import read_source; from sphinx_entrydoc.config import Config
     source = read_source(path); config = Config(); lap("parse: read, settings")

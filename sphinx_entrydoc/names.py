@@ -59,11 +59,17 @@ def close_names(name: str, known: Iterable[str]) -> List[str]:
         return []
     scored = []
     size = len(name)
+    letters = set(name)
     for candidate in known:
         # The cheapest refusal first: this runs for every unknown name
         # against every known one, and lengths further apart than the
         # budget need more edits than it allows.
         if abs(len(candidate) - size) > budget or candidate == name or allowed_edits(candidate) == 0:
+            continue
+        # One edit brings in at most one letter and takes away at most one
+        # (a swap neither): names whose sets of letters differ by more than
+        # twice the budget are further apart than it.
+        if len(letters.symmetric_difference(candidate)) > 2 * budget:
             continue
         if not slip(name, candidate):   # string tests, cheaper than the distance
             continue

@@ -257,7 +257,7 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
                 pool[index] = workers._Worker(worker.stage, config, memory_limit)
     finally:
         for worker in pool:
-            worker.stop()
+            worker.stop(kill=worker.task is not None)   # busy: the run ended without its result
     return results
 
 

@@ -432,11 +432,13 @@ def _on_source_read(app, docname: str, source: List[str]) -> None:
 
 
 @functools.lru_cache(maxsize=None)
-def _not_line_break_bytes() -> Tuple[bytes, ...]:
-    """Those characters in UTF-8 and in the one-byte encodings (NEL is 0x85 there)."""
+def _not_line_break_bytes():
+    """Those characters in UTF-8 and in the one-byte encodings (NEL is 0x85
+    there), as one pattern: one pass over a file, not one per character."""
+    import re
     from .read import NOT_LINE_BREAKS
-    return tuple({char.encode(codec) for char in NOT_LINE_BREAKS
-                  for codec in ("utf-8", "latin-1") if ord(char) < 256 or codec == "utf-8"})
+    return re.compile(b"|".join(sorted({re.escape(char.encode(codec)) for char in NOT_LINE_BREAKS
+                                        for codec in ("utf-8", "latin-1") if ord(char) < 256 or codec == "utf-8"})))
 
 
 def _unsplit(env, docname: str, content: str) -> str:
@@ -452,7 +454,7 @@ def _unsplit(env, docname: str, content: str) -> str:
         path = str(env.doc2path(docname))
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-        if not any(marker in data for marker in _not_line_break_bytes()):
+        if not _not_line_break_bytes().search(data):
             return content
         text = decode(path, data).text
     except (OSError, InputError):

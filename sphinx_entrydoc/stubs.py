@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import hashlib
 import os
+import sys
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import kversion
@@ -252,7 +253,34 @@ def _remove_at_exit(path: str) -> None:
     atexit.register(remove)
 
 
+_LIBRARY_NAMES = {"darwin": "libclang.dylib", "win32": "libclang.dll"}
+
+
+def _wheel_library() -> Optional[str]:
+    """The library the libclang wheel ships beside its bindings
+    (clang/native/), which its clang/cindex.py loads unless
+    LIBCLANG_LIBRARY_PATH names another directory: found without importing
+    the bindings (about 8 ms, in every process that only names the cache
+    files).  None where that layout is not what is installed."""
+    if os.environ.get("LIBCLANG_LIBRARY_PATH"):
+        return None
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec("clang")
+    except (ImportError, ValueError):
+        return None
+    for directory in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = os.path.join(os.path.realpath(directory), "native",
+                            _LIBRARY_NAMES.get(sys.platform, "libclang.so"))
+        if os.path.isfile(path):
+            return path
+    return None
+
+
 def _library_file() -> str:
+    wheel = _wheel_library()
+    if wheel is not None and "clang.cindex" not in sys.modules:
+        return wheel
     try:
         import clang.cindex as bindings
         if not bindings.conf.loaded:
@@ -341,7 +369,6 @@ def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
     stable order.  Symbolic links are followed only while they stay inside
     the stub directories; one that leads out is refused (one clear error),
     so a link in a ``--stubs`` directory can never show clang another file."""
-    from .ppscreen import inside
     found: List[Tuple[str, str]] = []
     for directory in dirs:
         seen = set()
@@ -354,6 +381,7 @@ def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
             for name in list(subdirs) + files:
                 path = os.path.join(root, name)
                 if (name in subdirs or name.endswith(".h")) and os.path.islink(path):
+                    from .ppscreen import inside   # here: most stub trees hold no link
                     real = os.path.realpath(path)
                     if not any(inside(real, d) for d in dirs):
                         raise InputError(f"stub directory {directory!r}: {os.path.relpath(path, directory)} "

@@ -147,6 +147,14 @@ class _Child:
             self._reap(block=True)
 
 
+_EXITING: list = []   # workers told to stop, not reaped yet
+
+
+def reap_exited() -> None:
+    """Reap the stopped workers that have exited (never waits)."""
+    _EXITING[:] = [process for process in _EXITING if process.is_alive()]
+
+
 def _log_file() -> int:
     """A file for a worker's stderr, as a descriptor (in memory where Linux
     can: nothing on disk to clean up)."""
@@ -238,16 +246,22 @@ class _Worker:
         self.conn.send((SETUP, self.settings))
 
     def stop(self, kill: bool = False) -> None:
+        """Stop an idle worker: it is told to, and reaped once it has gone
+        (a worker forked from a large process takes milliseconds to exit,
+        which nobody needs to wait for).  ``kill``: a busy or stuck one."""
         if not kill:
             try:
                 self.conn.send(None)
             except OSError:
-                pass
-            self.process.join(timeout=2)
-        self.process.kill()
+                kill = True
+        if kill:
+            self.process.kill()
+        else:
+            _EXITING.append(self.process)
         self.conn.close()
         _close(self.log)
         self.log = -1
+        reap_exited()
 
     def complaint(self) -> str:
         """libclang's own words about the last task, if it left any."""
@@ -491,9 +505,9 @@ class Supervisor:
         """Stop the worker; tasks not collected are dropped (a build that
         failed before it needed them)."""
         self.queue.clear()
-        self.current = None
         if self.worker is not None and os.getpid() == self.owner:
-            self.worker.stop()
+            self.worker.stop(kill=self.current is not None)   # a task in flight may never end
+        self.current = None
         self.worker = None
 
 

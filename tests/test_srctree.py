@@ -323,6 +323,47 @@ def test_banded_distance_agrees_with_the_full_one():
             assert osa_distance(a, b, limit) == min(_full_osa(a, b), limit + 1)
 
 
+
+def test_the_letter_set_refusal_of_close_names_never_refuses_a_close_name():
+    """close_names skips a candidate whose letters differ from the name's by
+    more than twice the budget: within the budget's edits, they never do."""
+    from sphinx_entrydoc.names import allowed_edits, slip
+    rng = random.Random(11)
+    for _ in range(20000):
+        a = "".join(rng.choice("abc_") for _ in range(rng.randint(0, 10)))
+        b = list(a)
+        for _ in range(rng.randint(0, 3)):
+            spot = rng.randrange(len(b) + 1)
+            edit = rng.choice("swap insert delete replace")
+            if edit == "insert" or not b:
+                b.insert(spot, rng.choice("abcd_"))
+            elif edit == "delete":
+                del b[min(spot, len(b) - 1)]
+            elif edit == "replace":
+                b[min(spot, len(b) - 1)] = rng.choice("abcd_")
+            elif len(b) > 1:
+                spot = min(spot, len(b) - 2)
+                b[spot], b[spot + 1] = b[spot + 1], b[spot]
+        b = "".join(b)
+        distance = _full_osa(a, b)
+        for budget in (1, 2):
+            if distance <= budget:
+                assert len(set(a) ^ set(b)) <= 2 * budget, (a, b)
+    words = "irq entry exit enter nmi user mode state work guest rcu".split()
+    pool = sorted({"_".join(rng.sample(words, rng.randint(2, 4))) for _ in range(2000)})
+    for _ in range(300):
+        name = list(rng.choice(pool))
+        for _ in range(rng.randint(0, 2)):
+            spot = rng.randrange(len(name) - 1)
+            name[spot], name[spot + 1] = name[spot + 1], rng.choice("aeirqx_")
+        name = "".join(name)
+        budget = allowed_edits(name)
+        plain = sorted((osa_distance(name, c, budget), c) for c in pool if budget and c != name
+                       and allowed_edits(c) and abs(len(c) - len(name)) <= budget and slip(name, c)
+                       and osa_distance(name, c, budget) <= budget)
+        expected = [c for d, c in plain if d == plain[0][0]] if plain else []
+        assert close_names(name, pool) == expected, name
+
 # --- where the tree comes from ------------------------------------------------
 
 def test_srctree_environment_variable_is_the_fallback(tree):

@@ -95,3 +95,24 @@ def test_the_model_kept_on_disk_is_the_model_parsed(tmp_path, monkeypatch):
     stubs._load.cache_clear()
     assert load_api() == parsed
     stubs._load.cache_clear()
+
+
+def test_the_library_named_without_importing_the_bindings_is_the_one_they_load(monkeypatch):
+    """The cache files are named after the libclang build (library_stamp);
+    a process that only names them finds the wheel's library itself, and
+    must find the file the bindings would load."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from sphinx_entrydoc import stubs
+    if stubs._wheel_library() is None:
+        pytest.skip("libclang is not the wheel's (no clang/native/)")
+    probe = ("import sys; from sphinx_entrydoc import stubs; print(stubs._library_file()); "
+             "print('clang.cindex' in sys.modules); import clang.cindex as b; print(b.conf.get_filename())")
+    found, imported, loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                             check=True).stdout.split("\n")[:3]
+    assert imported == "False" and found == loaded
+    monkeypatch.setenv("LIBCLANG_LIBRARY_PATH", "/elsewhere")
+    assert stubs._wheel_library() is None   # the bindings decide then
