@@ -165,6 +165,15 @@ def goals(work: str, env: dict, runs: int, documents: int, entry_documents: int)
         b = Measure("without", [SPHINX_BUILD, "-q", "-b", "html", "-c", without, source, outs[1]], 0,
                     prepare=clear(outs[1]), env=env)
         rows.append(goal_row(what, a, b, "without", paired(a, b, rounds), "<=3%", "overhead"))
+        if source != tree:
+            # The same build counted in instructions: Sphinx's own process
+            # only (the compiling worker runs on the other core), which is
+            # what the extension adds to the build's critical path, without
+            # the wall clock's noise.
+            counted = instruction_row("same directory, cold, instructions in Sphinx's process (callgrind)",
+                                      a, b, env, goal=3)
+            if counted:
+                rows.append(counted)
         if source == tree:
             # Nothing changed: the outputs of the last cold pair are current.
             a = Measure("with", a.argv, 0, env=env)
@@ -196,18 +205,21 @@ def instructions(argv, env) -> int:
     return counts[0]
 
 
-def instruction_row(what, a: Measure, b: Measure, env):
+def instruction_row(what, a: Measure, b: Measure, env, goal: float = 1):
     """The overhead row from one count of each command's instructions (the
     two run at once: they are independent), or None without valgrind."""
     if shutil.which("valgrind") is None:
-        print("(valgrind is not installed: the instruction-count row is left out)")
+        print("(valgrind is not installed: the instruction-count rows are left out)")
         return None
     from concurrent.futures import ThreadPoolExecutor
+    for m in (a, b):
+        if m.prepare:
+            m.prepare()
     with ThreadPoolExecutor(2) as pool:
         ours, theirs = pool.map(lambda argv: instructions(argv, env), (a.argv, b.argv))
     overhead = (ours / theirs - 1) * 100
     return (f"| {what} | {ours / 1e9:.3f} G | without {theirs / 1e9:.3f} G | {overhead:+.1f}% (exact) | "
-            f"<= 1% | {'yes' if overhead <= 1 else '**no**'} |")
+            f"<= {goal:g}% | {'yes' if overhead <= goal else '**no**'} |")
 
 
 def ratio(a: Measure, b: Measure) -> str:

@@ -222,9 +222,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     from . import workers
     command = (sys.argv[1:] if argv is None else argv)[:1]
     if command and command[0] in CHECKING_COMMANDS:
-        # The core's data types (documents, findings, the configuration)
-        # are imported once, before the fork, rather than in every process.
-        from . import runner  # noqa: F401
+        # What every process needs (the core's data types, the stub model
+        # and the JSON it is kept in) is imported once, before the fork,
+        # rather than in each.
+        import json  # noqa: F401
+        from . import runner, stubs  # noqa: F401
         workers.prestart()
     try:
         status = _main(argv)

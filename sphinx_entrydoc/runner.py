@@ -20,7 +20,7 @@ from .errors import CheckAborted, InputError, LibclangMissing
 from .findings import Finding
 from .read import Source, decode, read_source
 
-from .workers import DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, FINISH, PREPARE
+from .workers import CALL, DEFAULT_MEMORY_LIMIT, DEFAULT_TIMEOUT, FINISH, PREPARE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ def preload(stage: str) -> None:
             from . import check, rst, selection, stubs  # noqa: F401
             rst.docutils_settings()
             stubs.library_stamp()   # names the stub model's cache file; no library loaded
-        elif stage == FINISH:
+        elif stage in (FINISH, CALL):   # CALL: the Sphinx extension's worker, which compiles
             from . import check, compile, context, flow, rules  # noqa: F401
             from .clang import cindex
             rules.load_all()

@@ -206,7 +206,6 @@ _OVERLAYS: Dict[Tuple[str, ...], str] = {}   # visible files -> their overlay fi
 
 
 def _content_file(content: bytes, prefix: str, suffix: str) -> str:
-    import tempfile
     from .config import default_cache_dir
     name = f"{prefix}-{hashlib.sha256(content).hexdigest()[:24]}{suffix}"
     known = _CONTENT_FILES.get(name)
@@ -215,6 +214,7 @@ def _content_file(content: bytes, prefix: str, suffix: str) -> str:
     for directory in (os.path.join(default_cache_dir(), "vfs"), None):
         try:
             if directory is None:
+                import tempfile   # here: the file is almost always there already
                 handle, path = tempfile.mkstemp(prefix="sphinx-entrydoc-", suffix=suffix)
                 with os.fdopen(handle, "wb") as out:
                     out.write(content)
@@ -222,6 +222,7 @@ def _content_file(content: bytes, prefix: str, suffix: str) -> str:
             else:
                 path = os.path.join(directory, name)
                 if not os.path.isfile(path):
+                    import tempfile
                     os.makedirs(directory, exist_ok=True)
                     handle, temporary = tempfile.mkstemp(suffix=suffix, dir=directory)
                     with os.fdopen(handle, "wb") as out:

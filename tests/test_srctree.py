@@ -286,17 +286,25 @@ def test_parallel_and_serial_scans_agree(tree):
     assert serial == parallel
 
 
-def test_close_names_in_a_large_pool_agree_with_the_plain_search():
-    rng = random.Random(7)
+def _names_and_slips(rng, pool_size: int, count: int, edits: int, letters: str):
+    """A pool of kernel-like names, and ``count`` of them with up to
+    ``edits`` random slips each."""
     words = "irq entry exit enter nmi user mode state work guest rcu".split()
-    pool = sorted({"_".join(rng.sample(words, rng.randint(2, 4))) for _ in range(3000)})
-    finder = srctree._CloseNames(pool)
-    for _ in range(200):
+    pool = sorted({"_".join(rng.sample(words, rng.randint(2, 4))) for _ in range(pool_size)})
+    slipped = []
+    for _ in range(count):
         name = list(rng.choice(pool))
-        for _ in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(0, edits)):
             spot = rng.randrange(len(name) - 1)
-            name[spot], name[spot + 1] = name[spot + 1], rng.choice("aeirq_")
-        name = "".join(name)
+            name[spot], name[spot + 1] = name[spot + 1], rng.choice(letters)
+        slipped.append("".join(name))
+    return pool, slipped
+
+
+def test_close_names_in_a_large_pool_agree_with_the_plain_search():
+    pool, names = _names_and_slips(random.Random(7), 3000, 200, 3, "aeirq_")
+    finder = srctree._CloseNames(pool)
+    for name in names:
         assert finder.close_to(name) == sorted(close_names(name, pool)), name
 
 
@@ -349,14 +357,8 @@ def test_the_letter_set_refusal_of_close_names_never_refuses_a_close_name():
         for budget in (1, 2):
             if distance <= budget:
                 assert len(set(a) ^ set(b)) <= 2 * budget, (a, b)
-    words = "irq entry exit enter nmi user mode state work guest rcu".split()
-    pool = sorted({"_".join(rng.sample(words, rng.randint(2, 4))) for _ in range(2000)})
-    for _ in range(300):
-        name = list(rng.choice(pool))
-        for _ in range(rng.randint(0, 2)):
-            spot = rng.randrange(len(name) - 1)
-            name[spot], name[spot + 1] = name[spot + 1], rng.choice("aeirqx_")
-        name = "".join(name)
+    pool, names = _names_and_slips(rng, 2000, 300, 2, "aeirqx_")
+    for name in names:
         budget = allowed_edits(name)
         plain = sorted((osa_distance(name, c, budget), c) for c in pool if budget and c != name
                        and allowed_edits(c) and abs(len(c) - len(name)) <= budget and slip(name, c)
