@@ -214,7 +214,7 @@ def _content_file(content: bytes, prefix: str, suffix: str) -> str:
     for directory in (os.path.join(default_cache_dir(), "vfs"), None):
         try:
             if directory is None:
-                import tempfile   # here: the file is almost always there already
+                import tempfile
                 handle, path = tempfile.mkstemp(prefix="sphinx-entrydoc-", suffix=suffix)
                 with os.fdopen(handle, "wb") as out:
                     out.write(content)
@@ -222,7 +222,7 @@ def _content_file(content: bytes, prefix: str, suffix: str) -> str:
             else:
                 path = os.path.join(directory, name)
                 if not os.path.isfile(path):
-                    import tempfile
+                    import tempfile   # here: the file is almost always there already
                     os.makedirs(directory, exist_ok=True)
                     handle, temporary = tempfile.mkstemp(suffix=suffix, dir=directory)
                     with os.fdopen(handle, "wb") as out:
@@ -279,9 +279,10 @@ def _wheel_library() -> Optional[str]:
 
 
 def _library_file() -> str:
-    wheel = _wheel_library()
-    if wheel is not None and "clang.cindex" not in sys.modules:
-        return wheel
+    if "clang.cindex" not in sys.modules:   # once imported, the bindings say
+        wheel = _wheel_library()
+        if wheel is not None:
+            return wheel
     try:
         import clang.cindex as bindings
         if not bindings.conf.loaded:

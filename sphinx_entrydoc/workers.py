@@ -214,19 +214,14 @@ def _fork(stage: str, log: int):
             os.close(fd)
         raise
     if pid == 0:   # the worker: never returns into the caller's code
-        code = 1
-        try:
+        def channel():
             for fd in _HELD - {log}:
                 _close(fd)
             os.close(from_parent)
             os.close(to_parent)
             _detach_stdin()
-            _serve(_Channel(to_child, from_child), stage, log)
-            code = 0
-        except BaseException:   # noqa: B036 - a signal or a bug: the supervisor sees the status
-            pass
-        finally:
-            os._exit(code)
+            return _Channel(to_child, from_child)
+        _worker_main(channel, stage, log)
     os.close(to_child)
     os.close(from_child)
     _HELD.update((to_parent, from_parent))
@@ -259,9 +254,15 @@ def _spawn(stage: str, log: int):
 
 def serve_spawned(read_fd: int, write_fd: int, stage: str) -> None:
     """The spawned worker's main loop (its stderr is the log already)."""
+    _worker_main(lambda: _Channel(read_fd, write_fd), stage, 2)
+
+
+def _worker_main(channel, stage: str, log: int) -> None:
+    """A worker's whole life, forked or spawned: ``channel()`` sets it up
+    and gives its pipe; it serves until told to stop and never returns."""
     code = 1
     try:
-        _serve(_Channel(read_fd, write_fd), stage, 2)
+        _serve(channel(), stage, log)
         code = 0
     except BaseException:   # noqa: B036 - a signal or a bug: the supervisor sees the status
         pass
