@@ -374,6 +374,7 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
     assumed: List[str] = list(base)
     if generic:
         tu, assumed = _assume_unknowns(tu, code, lines, offset, api, base)
+    tu, assumed = _complete_structures(tu, code, api, assumed)
     compiled = Compiled(normalised, tu, offset, _definitions(tu), [], {}, [], declared, refused,
                         generic=generic, assumed=assumed)
     _collect(compiled, api)
@@ -566,6 +567,90 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
     return tu, assumed
 
 
+# A member read of a structure nothing defines, or a variable of one.
+_INCOMPLETE = re.compile(r"^(?:incomplete definition of type|variable has incomplete type) '(struct|union) (\w+)'$")
+# A member missing from a structure assumed in an earlier round.
+_NO_MEMBER = re.compile(r"^no member named '\w+' in '(struct|union) (\w+)'$")
+# A member read (from its '->' or '.', or from its name) and what follows it.
+_MEMBER_READ = r"\s*(?:->|\.)?\s*([A-Za-z_]\w*)\s*(->|\.|\(|\[)?"
+ASSUMED_TAG = "__entrydoc_m_"
+
+
+def _complete_structures(tu, code: str, api: Api, assumed: List[str]):
+    """Define the structures pseudo-code uses and nothing defines, with the
+    members the snippet reads, and parse again until nothing new is learnt.
+
+    ``struct foo *p = arg; if (p->ready) ...`` with ``struct foo`` defined
+    in another snippet of the document, or nowhere (kernel examples rarely
+    show a structure): clang calls each member read an error and drops the
+    expression around it, with the calls in it (a condition, an argument),
+    so the snippet's paths would be checked without them.  A member read
+    through (``p->next->x``) points to another assumed structure, one read
+    into (``p->lock.owner``) is a structure of the members read, one called
+    is a function pointer, one indexed a pointer, any other a ``long``;
+    what the compiler says about converting a member's value is not judged
+    (_collect).  A structure the snippet defines itself is never assumed."""
+    code_lines = code.split("\n")
+    members: Dict[Tuple[str, str], Dict[str, str]] = {}
+    for _ in range(_ROUNDS):
+        learnt = False
+        for diag in tu.diagnostics:
+            if diag.location.file is None or diag.location.file.name != SNIPPET_FILE:
+                continue
+            incomplete = _INCOMPLETE.match(diag.spelling)
+            missing = _NO_MEMBER.match(diag.spelling)
+            if incomplete:
+                key = (incomplete.group(1), incomplete.group(2))
+                if re.search(rf"\b{key[0]}\s+{key[1]}\s*{{", code):
+                    continue
+            elif missing and (missing.group(1), missing.group(2)) in members:
+                key = (missing.group(1), missing.group(2))
+            else:
+                continue
+            known = members.setdefault(key, {})
+            for name, after in _members_read(code_lines, diag.location.line, diag.location.column,
+                                              diag.spelling.startswith("variable")):
+                if name not in known:
+                    known[name], learnt = _member_declaration(key[1], name, after, code), True
+        if not learnt:
+            break
+        tu = _parse(code, api, assumed + _structure_definitions(members))
+    return tu, assumed + _structure_definitions(members)
+
+
+def _structure_definitions(members: Dict[Tuple[str, str], Dict[str, str]]) -> List[str]:
+    return [f"{kind} {tag} {{ {' '.join(fields.values())} }};" for (kind, tag), fields in members.items() if fields]
+
+
+def _members_read(code_lines: List[str], line: int, column: int, variable: bool) -> List[Tuple[str, str]]:
+    """(member, what follows it) read at a diagnostic's spot, or, for a
+    variable declared there, every member read of it."""
+    if not 0 < line <= len(code_lines):
+        return []
+    text = code_lines[line - 1].encode("utf-8")[column - 1:].decode("utf-8", errors="ignore")
+    if not variable:
+        read = re.match(_MEMBER_READ, text)
+        return [(read.group(1), read.group(2) or "")] if read else []
+    name = re.match(r"[A-Za-z_]\w*", text)
+    if name is None:
+        return []
+    reads = re.finditer(rf"\b{re.escape(name.group(0))}\s*(?=->|\.){_MEMBER_READ}", "\n".join(code_lines))
+    return [(read.group(1), read.group(2) or "") for read in reads]
+
+
+def _member_declaration(tag: str, name: str, after: str, code: str) -> str:
+    if after == "->":
+        return f"struct {ASSUMED_TAG}{tag}_{name} *{name};"
+    if after == ".":
+        inner = sorted(set(re.findall(rf"(?:->|\.)\s*{re.escape(name)}\s*\.\s*([A-Za-z_]\w*)", code)))
+        return f"struct {{ {' '.join(f'long {m};' for m in inner)} }} {name};"
+    if after == "(":
+        return f"long (*{name})();"
+    if after == "[":
+        return f"long *{name};"
+    return f"long {name};"
+
+
 def _assumed_variable(name: str, code: str) -> str:
     """An undeclared variable, of the type its uses need: a pointer to a
     structure with the members it is given ("p->next", "s.count"), an array
@@ -725,6 +810,7 @@ def _collect(compiled: Compiled, api: Api) -> None:
     placeholders = set(compiled.undeclared_calls) - defined
     placeholder_extents = []
     untyped_refs = []
+    assumes_members = any("{" in declaration for declaration in compiled.assumed)
     for cursor, parent in _walk_snippet(tu):
         if cursor.location.file is None or cursor.location.file.name != SNIPPET_FILE:
             continue
@@ -743,6 +829,8 @@ def _collect(compiled: Compiled, api: Api) -> None:
                 placeholder_extents.append(cursor.extent)
         elif cursor.kind == ci.CursorKind.DECL_REF_EXPR and cursor.spelling in untyped:
             untyped_refs.append(cursor.extent)
+        elif cursor.kind == ci.CursorKind.MEMBER_REF_EXPR and assumes_members and _of_assumed_structure(cursor):
+            untyped_refs.append(cursor.extent)   # a member _complete_structures typed by a guess
     for diag in tu.diagnostics:
         where = compiled.where(diag.location)
         if where is None or _UNDECLARED_CALL.match(diag.spelling):
@@ -788,6 +876,11 @@ def _collect(compiled: Compiled, api: Api) -> None:
         compiled.diagnostics.append(Diagnostic(kind, line0, col0, message,
                                                callee[0] if callee else None))
     _drop_macro_follow_ons(compiled)
+
+
+def _of_assumed_structure(member_ref) -> bool:
+    field = member_ref.referenced
+    return field is not None and field.location.file is not None and field.location.file.name == ASSUMED_FILE
 
 
 def _drop_macro_follow_ons(compiled) -> None:
