@@ -216,3 +216,22 @@ def test_a_misspelt_member_of_a_modelled_structure_is_still_an_error():
     assert [(f.line, f.code, f.message) for f in lint(doc)] == [
         (10, "ED103", "no member named 'exit_rcuu' in 'struct irqentry_state'")]
 
+
+def test_error_numbers_are_the_kernels():
+    doc = snippet_doc("""
+        noinstr int foo_nmi(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_nmi_enter(regs);
+
+        	if (!regs) {
+        		irqentry_nmi_exit(regs, state);
+        		return -EBUSY;
+        	}
+        	irqentry_nmi_exit(regs, state);
+        	return -EPROBE_DEFER;
+        }
+    """)
+    assert lint(doc) == []
+    misspelt = lint(doc.replace("EBUSY", "EBUSSY"))
+    assert [(f.line, f.code, f.message) for f in misspelt] == [
+        (12, "ED103", "use of undeclared identifier 'EBUSSY'")]

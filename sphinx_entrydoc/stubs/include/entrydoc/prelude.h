@@ -17,6 +17,7 @@
 #include <entrydoc/annotations.h>
 
 #include <linux/types.h>
+#include <linux/errno.h>
 #include <asm/ptrace.h>
 #include <linux/instrumentation.h>
 #include <linux/preempt.h>
