@@ -258,6 +258,10 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     parts = set(args.parts.split(","))
     work = tempfile.mkdtemp(prefix="entrydoc-bench-")
+    # Every tool's temporary files go under work and leave with it: rstcheck
+    # writes each C block to a temporary file it does not remove.
+    os.environ["TMPDIR"] = os.path.join(work, "tmp")
+    os.makedirs(os.environ["TMPDIR"])
     cache = os.path.join(work, "cache")
     env = dict(os.environ, XDG_CACHE_HOME=cache)
     # Every tool runs from its compiled modules, as an installed one does

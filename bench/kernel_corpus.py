@@ -54,8 +54,11 @@ TYPES = ["struct foo", "struct bar_dev", "struct widget", "struct tracer_ctx", "
 # The kernel's own topics index a few more names than the modelled entry
 # API; a small share of ordinary documents calls one (a real tree does too:
 # rcu_is_watching() in RCU debugging notes, preempt_count() in locking ones).
-MODELLED_ASIDES = ["WARN_ON_ONCE(!rcu_is_watching());", "if (preempt_count())\n\treturn;",
+MODELLED_ASIDES = ["WARN_ON_ONCE(!rcu_is_watching());", "if (preempt_count())\n\treturn -EBUSY;",
                    "lockdep_hardirqs_off(CALLER_ADDR0);"]
+# The vocabulary's functions that take no argument (the others are given p).
+NO_ARGUMENTS = {"rcu_read_lock", "rcu_read_unlock", "synchronize_rcu", "rcu_barrier", "tracing_on",
+                "tracing_off"}
 
 
 def _sentence(rng: random.Random, names: List[str]) -> str:
@@ -84,12 +87,15 @@ def _c_example(rng: random.Random, names: List[str], aside: bool) -> List[str]:
     body = [f"\t{ctype} *p = arg;", ""]
     if aside:
         body += ["\t" + line for line in rng.choice(MODELLED_ASIDES).split("\n")]
-    body += [f"\t{calls[0]}(&p->lock);" if "lock" in calls[0] else f"\t{calls[0]}(p);",
+    arguments = ["()" if c in NO_ARGUMENTS else "(p)" for c in calls]
+    if "lock" in calls[0] and calls[0] not in NO_ARGUMENTS:
+        arguments[0] = "(&p->lock)"
+    body += [f"\t{calls[0]}{arguments[0]};",
              f"\tif (!p->{rng.choice(['ready', 'count', 'next', 'flags'])})",
              "\t\tgoto out;",
-             f"\t{calls[1]}(p);",
+             f"\t{calls[1]}{arguments[1]};",
              "out:",
-             f"\t{calls[2]}(p);",
+             f"\t{calls[2]}{arguments[2]};",
              "\treturn 0;"]
     function = f"static int {rng.choice(['update', 'reader', 'setup', 'handle', 'drain'])}_{rng.randrange(1000)}(void *arg)"
     return [function, "{", *body, "}"]
