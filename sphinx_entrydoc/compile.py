@@ -902,14 +902,18 @@ _STRING_MACRO = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s+$")
 _DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")
 # A unified diff's hunk header: the block is a patch, not C.
 _HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
+# The function graph tracer's output: a CPU column, perhaps a duration, a '|'
+# (" 0)   0.646 us    |    }", " 3)               |  schedule() {").
+_TRACE_OUTPUT = re.compile(r"^\s*\d+\)\s[^|]*\|")
 
 
 def _foreign(lines: List[str]) -> bool:
-    """Shell, Perl or Makefile text, or a patch: '$name', a hunk header, or '#' lines that are no
+    """Shell, Perl or Makefile text, a patch or a tracer's output: '$name',
+    a hunk header, a function graph line, or '#' lines that are no
     preprocessor directive (in the code as normalised: comments and strings
     are still there, so only lines where they cannot hide it count)."""
     for line in lines:
-        if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line):
+        if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line):
             return True
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
         if _SHELL_VARIABLE.search(code):

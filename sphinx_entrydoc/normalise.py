@@ -18,13 +18,25 @@ from .extract import Snippet
 
 ARROW = "<--"
 
-# "..." standing for an omitted expression: after "(", ",", "=" or "return",
-# before ")", "," or ";".
-_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)\.\.\.(?=\s*[),;\]])")
-# "...", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
+# "..." (or "....") standing for an omitted expression: after "(", ",", "="
+# or "return", before ")", "," or ";".
+_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)(\.{3,})(?=\s*[),;\]])")
+# The "..." that is C's own, after the last named parameter of a variadic
+# prototype ("int printk(const char *fmt, ...)": a type, then perhaps a
+# name) or in a variadic macro's parameters ("#define pr_debug(fmt, ...)").
+_PARAMETER_BEFORE = re.compile(
+    r"(?:^|[(,])\s*(?!(?:sizeof|return)\b)(?:(?:const|volatile|struct|union|enum|unsigned|signed|char|short|int|"
+    r"long|float|double|void|bool)\b[\w\s*]*|(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*(?:\[\w*\])?)\s*,\s*$")
+_MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
+# A placeholder in angle brackets where a value goes ("selfpc = <return
+# address> - 4;"): no C expression starts with "<".
+_ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<[A-Za-z][\w -]*>)")
+# A condition or an "else" still waiting for its statement.
+_WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
+# "...", "....", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
 # with words after it (". do stuff with data here"; no "=", so never a
 # designated initialiser).
-_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.\.\.?\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|\.{2,}\s+[A-Za-z][^=;{}]*|"
+_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.{2,}\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|\.{2,}\s+[A-Za-z][^=;{}]*|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
 # A note after a complete statement or at the start of a line:
 # "spin_lock(&lock);   <- interrupt comes in", "<- here" ("<" cannot start
@@ -159,6 +171,7 @@ def normalise(snippet: Snippet) -> Normalised:
     escapes: List[Tuple[int, int, str]] = []
     elided: List[int] = []
     in_comment = False
+    last_code = ""      # the code of the last line that had some
     source_lines = [l.text for l in snippet.lines]
     numbered = _numbered(source_lines)
     first = next((i for i, l in enumerate(source_lines) if l.strip()), None)
@@ -199,13 +212,28 @@ def normalise(snippet: Snippet) -> Normalised:
         new = "".join(text)
         if _ELIDED_LINE.match(new) and not in_comment:
             elided.append(index)
-            new = ""
+            # Omitted code where a statement must be ("if (x)", then
+            # "...") is an empty statement; anywhere else nothing.
+            new = " " * (len(new) - len(new.lstrip())) + ";" if _WANTS_STATEMENT.match(last_code) else ""
         else:
-            new = _blank_prose_condition(_ELIDED_EXPRESSION.sub(lambda m: m.group(1) + "0  ", new))
+            new = _blank_prose_condition(_elide_expressions(new))
+            code = "".join(new[start:end] for start, end, kind in pieces if kind != "comment").strip()
+            last_code = code or last_code
         out.append(new)
         in_comment = next_comment
     return Normalised(snippet=snippet, code="\n".join(out) + "\n", arrows=arrows,
                       escapes=escapes, elided_lines=elided)
+
+
+def _elide_expressions(line: str) -> str:
+    """Each omitted expression ("...", "<return address>") becomes a 0 of
+    the same width; C's own variadic "..." stays."""
+    def elide(match):
+        if match.group(2).startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
+                                               or _MACRO_PARAMETERS.match(line[:match.start()])):
+            return match.group(0)
+        return match.group(1) + "0" + " " * (len(match.group(2)) - 1)
+    return _ANGLE_PLACEHOLDER.sub(elide, _ELIDED_EXPRESSION.sub(elide, line))
 
 
 # A cell of a side-by-side listing ends where a statement, a block, a line

@@ -127,6 +127,19 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "-\tlong data;\n+\tlong data __rcu;\n",
     # Declaration macros at file scope (local_ops.rst).
     "module_init(test_init);\nMODULE_LICENSE(\"GPL\");\nEXPORT_SYMBOL_GPL(test_init);\n",
+    # C's own "...": variadic prototypes and macros (kobject.rst, ftrace.rst).
+    "int kobject_add(struct kobject *kobj, struct kobject *parent,\n\t\tconst char *fmt, ...);\n"
+    "void trace_write(const char *fmt, ...)\n{\n}\n#define pr_once(fmt, ...) printk(fmt, ##__VA_ARGS__)\n",
+    # Four or five dots for omitted code, also where a statement must be
+    # (cpu_hotplug.rst, librs.rst, dma-api.rst).
+    "void f(void)\n{\n\tret = setup(a, b);\n\tif (ret < 0)\n\t\treturn;\n\t....\n\tif (attrs & FOO)\n"
+    "\t\t/* twizzle */\n\t.....\n\tteardown(a);\n}\n",
+    # A placeholder in angle brackets for a value (ftrace-design.rst).
+    "void f(void)\n{\n\tunsigned long frompc = ....;\n\tunsigned long selfpc = <return address> - 4;\n\n"
+    "\ttrace(frompc, selfpc);\n}\n",
+    # The function graph tracer's output (ftrace.rst).
+    " 3)               |  finish_task_switch() {\n 3)   0.313 us    |    _raw_spin_unlock_irq();\n"
+    " 3)   3.177 us    |  }\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
@@ -137,6 +150,7 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("void f(void)\n{\n\tif (a) {\n\t\tx();\n\t} else (b) {\n\t\ty();\n\t}\n}", "expected ';' after expression"),
     ("static void noop(struct irq_data *data))\n{\n}", "expected ';' at end of declaration"),
     ("static struct foo_ops ops = {\n\t.open = foo_open;\n\t.release = foo_release,\n};", "expected '}'"),
+    ("void f(void)\n{\n\tif (x)\n\t\t....\n\tprintk(fmt, ...)\n}", "expected ';' after expression"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
