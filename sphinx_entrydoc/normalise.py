@@ -27,6 +27,10 @@ _ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)(\.{3,})(?=
 _PARAMETER_BEFORE = re.compile(
     r"(?:^|[(,])\s*(?!(?:sizeof|return)\b)(?:(?:const|volatile|struct|union|enum|unsigned|signed|char|short|int|"
     r"long|float|double|void|bool)\b[\w\s*]*|(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*(?:\[\w*\])?)\s*,\s*$")
+# Omitted parameters of a prototype: "(const char *path, ..., int flags)"
+# and "long sys_xyzzy(...)" (a type, a name, then the list).
+_OMITTED_PARAMETERS = re.compile(r"(?<=,)\s*\.{3,}\s*,")
+_OMITTED_PARAMETER_LIST = re.compile(r"\b(?!return\b|sizeof\b)[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*\((\s*\.{3,}\s*)\)")
 _MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
 # A placeholder in angle brackets where a value goes ("selfpc = <return
 # address> - 4;"): no C expression starts with "<".
@@ -51,6 +55,21 @@ _CELL_GAP = re.compile(r"\s{3,}")
 # Prose as a condition: "if (some error)", "while (more work)".  Every word
 # but the first is blanked; the first is then an unknown name like any other.
 _PROSE_CONDITION = re.compile(r"\b(?:if|while)\s*\(\s*([a-z][a-z0-9_]*)((?:\s+[a-z][a-z0-9_]*)+)\s*\)")
+# Prose as a loop header: "for (each page in huge_page)" (no ';', words
+# only) is "for (;;)".
+_PROSE_FOR = re.compile(r"\bfor\s*\(\s*([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)+)\s*\)")
+# A step in words on a line of its own ("body of function", "we do y"):
+# three words or more of lower-case letters (and hyphens inside a word),
+# none of them a word of a declaration: no line of C is that.
+_PROSE_LINE = re.compile(r"^\s*[a-z]+(?:-[a-z]+)*(?:[ \t]+[a-z]+(?:-[a-z]+)*){2,}\s*$")
+# An editor's mode line ("-*- mode: c -*-").
+_MODE_LINE = re.compile(r"^\s*-\*-.*-\*-\s*$")
+# A note set off by asterisks on a line of its own ("*** resched interrupt
+# arrives here ***"): C has no expression that ends in '*'.
+_STAR_NOTE = re.compile(r"^\s*\*{3,}\s.*\s\*{3,}\s*$")
+# Steps numbered "1)", "2)" at the start of their first line, counting up
+# from 1 (cachetlb.rst's "1) flush_cache_mm(mm);").
+_STEP_NUMBER = re.compile(r"^(\s*(\d+)\))(?=\s+\S)")
 C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern float
 for goto if inline int long register restrict return short signed sizeof static struct switch
 typedef union unsigned void volatile while bool typeof""".split())
@@ -162,7 +181,35 @@ def _blank_prose_condition(line: str) -> str:
         start = match.start(2) - match.start(0)
         text = match.group(0)
         return text[:start] + " " * len(match.group(2)) + text[start + len(match.group(2)):]
-    return _PROSE_CONDITION.sub(blank, line)
+    line = _PROSE_CONDITION.sub(blank, line)
+
+    def forever(match):
+        if any(w in C_KEYWORDS for w in match.group(1).split()):
+            return match.group(0)
+        words = match.group(1)
+        return match.group(0).replace(words, ";;" + " " * (len(words) - 2), 1)
+    return _PROSE_FOR.sub(forever, line)
+
+
+# Keywords that can stand in a line of words only: a declaration split
+# over lines ("static inline int" above its name).
+_DECLARATION_WORDS = C_KEYWORDS - {"break", "case", "continue", "default", "do", "else", "for", "goto",
+                                   "if", "return", "sizeof", "switch", "while"}
+
+
+def _prose_line(line: str) -> bool:
+    return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
+
+
+def _numbered_steps(lines: List[str]) -> bool:
+    """Whether the snippet is steps "1)", "2)"...: its first line is step 1
+    and the step numbers count up by one."""
+    first = next((l for l in lines if l.strip()), "")
+    match = _STEP_NUMBER.match(first)
+    if not match or match.group(2) != "1":
+        return False
+    numbers = [int(m.group(2)) for m in map(_STEP_NUMBER.match, lines) if m]
+    return numbers == list(range(1, len(numbers) + 1))
 
 
 def normalise(snippet: Snippet) -> Normalised:
@@ -174,10 +221,13 @@ def normalise(snippet: Snippet) -> Normalised:
     last_code = ""      # the code of the last line that had some
     source_lines = [l.text for l in snippet.lines]
     numbered = _numbered(source_lines)
+    steps = _numbered_steps(source_lines)
     first = next((i for i, l in enumerate(source_lines) if l.strip()), None)
     for index, line in enumerate(source_lines):
         if numbered:
             line = _LINE_NUMBER.sub(lambda m: " " * len(m.group(1)), line)
+        if steps:
+            line = _STEP_NUMBER.sub(lambda m: " " * len(m.group(1)), line)
         if not in_comment and line.strip() and _title_line(line, index == first):
             elided.append(index)
             out.append("")
@@ -210,7 +260,8 @@ def normalise(snippet: Snippet) -> Normalised:
                     escapes.append((index, col, match.group(0)))
                     text[col] = " "
         new = "".join(text)
-        if _ELIDED_LINE.match(new) and not in_comment:
+        if (_ELIDED_LINE.match(new) or _STAR_NOTE.match(new) or _MODE_LINE.match(new) or _prose_line(new)) \
+                and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
@@ -227,7 +278,18 @@ def normalise(snippet: Snippet) -> Normalised:
 
 def _elide_expressions(line: str) -> str:
     """Each omitted expression ("...", "<return address>") becomes a 0 of
-    the same width; C's own variadic "..." stays."""
+    the same width, omitted parameters of a prototype blanks; C's own
+    variadic "..." stays."""
+    def blank(match, group=0):
+        start, end = match.span(group)
+        text = match.group(0)
+        offset = match.start()
+        return text[:start - offset] + " " * (end - start) + text[end - offset:]
+
+    def omitted_parameters(match):
+        return blank(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
+    line = _OMITTED_PARAMETER_LIST.sub(lambda m: blank(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
+
     def elide(match):
         if match.group(2).startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
                                                or _MACRO_PARAMETERS.match(line[:match.start()])):

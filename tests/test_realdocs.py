@@ -137,6 +137,18 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # A placeholder in angle brackets for a value (ftrace-design.rst).
     "void f(void)\n{\n\tunsigned long frompc = ....;\n\tunsigned long selfpc = <return address> - 4;\n\n"
     "\ttrace(frompc, selfpc);\n}\n",
+    # Prose as a loop header, a note set off by asterisks, numbered steps
+    # (pin_user_pages.rst, sched-arch.rst, cachetlb.rst).
+    "void f(void)\n{\n\tpin_user_pages(huge_page);\n\tfor (each page in huge_page)\n\t\tunpin_user_page(page);\n"
+    "\tlocal_irq_enable();\n\t*** resched interrupt arrives here ***\n\tsleep_until_interrupt();\n}\n",
+    # Omitted parameters of a prototype, an editor's mode line
+    # (adding-syscalls.rst, coding-style.rst).
+    "int sys_xyzzy(const char __user *path, ..., unsigned int flags);\nasmlinkage long sys_xyzzy(...);\n"
+    "/*\n-*- mode: c -*-\n*/\n-*- mode: c -*-\n",
+    # Steps in words (coding-style.rst).
+    "void f(void)\n{\n\tdo {\n\t\tbody of do-loop\n\t} while (condition);\n\tif (x) {\n\t\twe do y\n\t}\n}\n",
+    "1) flush_cache_mm(mm);\n   change_all_page_tables_of(mm);\n\n2) flush_cache_range(vma, start, end);\n"
+    "   flush_tlb_range(vma, start, end);\n",
     # The function graph tracer's output (ftrace.rst).
     " 3)               |  finish_task_switch() {\n 3)   0.313 us    |    _raw_spin_unlock_irq();\n"
     " 3)   3.177 us    |  }\n",
@@ -151,6 +163,8 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("static void noop(struct irq_data *data))\n{\n}", "expected ';' at end of declaration"),
     ("static struct foo_ops ops = {\n\t.open = foo_open;\n\t.release = foo_release,\n};", "expected '}'"),
     ("void f(void)\n{\n\tif (x)\n\t\t....\n\tprintk(fmt, ...)\n}", "expected ';' after expression"),
+    # Numbered steps that do not start at 1 are no steps: "2)" stays C.
+    ("2) flush_cache_mm(mm);\n3) flush_tlb_mm(mm);", "expected ';' after expression"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
