@@ -905,18 +905,26 @@ _HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
 # The function graph tracer's output: a CPU column, perhaps a duration, a '|'
 # (" 0)   0.646 us    |    }", " 3)               |  schedule() {").
 _TRACE_OUTPUT = re.compile(r"^\s*\d+\)\s[^|]*\|")
+# A line of a patch shown without its hunk header: '+' or '-', then the
+# tab that indents kernel code ("+\tif (PCI_FUNC(pdev->devfn) == 0)"),
+# as docutils expands it (to the next multiple of eight columns).
+_PATCH_LINE = re.compile(r"^[+-](?:\t| {7}(?=\S))")
+# A grammar ("target_attributes := <target_name> ..."): C has no ':='.
+_GRAMMAR = re.compile(r"\s:=\s")
 
 
 def _foreign(lines: List[str]) -> bool:
-    """Shell, Perl or Makefile text, a patch or a tracer's output: '$name',
-    a hunk header, a function graph line, or '#' lines that are no
-    preprocessor directive (in the code as normalised: comments and strings
-    are still there, so only lines where they cannot hide it count)."""
+    """Shell, Perl or Makefile text, a patch, a grammar or a tracer's
+    output: '$name', a hunk header or a patch line, ':=', a function graph
+    line, or '#' lines that are no preprocessor directive (in the code as
+    normalised: comments and strings are still there, so only lines where
+    they cannot hide it count)."""
     for line in lines:
-        if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line):
+        if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line) \
+                or _PATCH_LINE.match(line):
             return True
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
-        if _SHELL_VARIABLE.search(code):
+        if _SHELL_VARIABLE.search(code) or _GRAMMAR.search(code):
             return True
     return False
 

@@ -18,9 +18,11 @@ from .extract import Snippet
 
 ARROW = "<--"
 
-# "..." (or "....") standing for an omitted expression: after "(", ",", "="
-# or "return", before ")", "," or ";".
-_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[])|(?<=\breturn))(\s*)(\.{3,})(?=\s*[),;\]])")
+# "..." (or "....") standing for an omitted expression: after "(", ",", "=",
+# "{" or "return", before ")", ",", ";" or "}" ("= { ... };"), or at the
+# start of a line before an "=" ("... = x;").
+_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[{])|(?<=\breturn)|^)(\s*)(\.{3,})(?=\s*[),;\]}])|"
+                                r"^(\s*)(\.{3,})(?=\s*=[^=])")
 # The "..." that is C's own, after the last named parameter of a variadic
 # prototype ("int printk(const char *fmt, ...)": a type, then perhaps a
 # name) or in a variadic macro's parameters ("#define pr_debug(fmt, ...)").
@@ -32,6 +34,9 @@ _PARAMETER_BEFORE = re.compile(
 _OMITTED_PARAMETERS = re.compile(r"(?<=,)\s*\.{3,}\s*,")
 _OMITTED_PARAMETER_LIST = re.compile(r"\b(?!return\b|sizeof\b)[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*\((\s*\.{3,}\s*)\)")
 _MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
+# A "{" that opens a block, not an initialiser: after ")", "else", "do" or
+# at the start of the line.
+_BLOCK_BEFORE = re.compile(r"(?:^|\)|\belse|\bdo)\s*\{\s*$")
 # A placeholder in angle brackets where a value goes ("selfpc = <return
 # address> - 4;"): no C expression starts with "<".
 _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<[A-Za-z][\w -]*>)")
@@ -40,8 +45,10 @@ _WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|whil
 # "...", "....", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
 # with words after it (". do stuff with data here"; no "=", so never a
 # designated initialiser).
-_ELIDED_LINE = re.compile(r"^\s*(?:\[?\.{2,}\]?|\.(?:\s+[A-Za-z][^=;{}]*)?|\.{2,}\s+[A-Za-z][^=;{}]*|"
+_ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s+[^\W\d_][^=;{}]*|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+# A rule drawn across the block ("--------", "========"): no C.
+_RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})\s*$")
 # A note after a complete statement or at the start of a line:
 # "spin_lock(&lock);   <- interrupt comes in", "<- here" ("<" cannot start
 # an expression, nor "->" follow a ";"), and the substitution notation
@@ -260,8 +267,8 @@ def normalise(snippet: Snippet) -> Normalised:
                     escapes.append((index, col, match.group(0)))
                     text[col] = " "
         new = "".join(text)
-        if (_ELIDED_LINE.match(new) or _STAR_NOTE.match(new) or _MODE_LINE.match(new) or _prose_line(new)) \
-                and not in_comment:
+        if (_ELIDED_LINE.match(new) or _STAR_NOTE.match(new) or _MODE_LINE.match(new) or _RULE_LINE.match(new)
+                or _prose_line(new)) and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
@@ -291,10 +298,16 @@ def _elide_expressions(line: str) -> str:
     line = _OMITTED_PARAMETER_LIST.sub(lambda m: blank(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
 
     def elide(match):
-        if match.group(2).startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
-                                               or _MACRO_PARAMETERS.match(line[:match.start()])):
+        if match.lastindex and match.lastindex > 2 and match.group(4):
+            # "... = x;": an omitted place to store, so a name ("___")
+            return match.group(3) + "_" * len(match.group(4))
+        space, omitted = match.group(1), match.group(2)
+        if omitted.startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
+                                        or _MACRO_PARAMETERS.match(line[:match.start()])):
             return match.group(0)
-        return match.group(1) + "0" + " " * (len(match.group(2)) - 1)
+        if omitted.startswith(".") and _BLOCK_BEFORE.search(line[:match.start()]):
+            return space + ";" + " " * (len(omitted) - 1)   # "if (x) { ... }": a statement
+        return space + "0" + " " * (len(omitted) - 1)
     return _ANGLE_PLACEHOLDER.sub(elide, _ELIDED_EXPRESSION.sub(elide, line))
 
 

@@ -145,6 +145,16 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # (adding-syscalls.rst, coding-style.rst).
     "int sys_xyzzy(const char __user *path, ..., unsigned int flags);\nasmlinkage long sys_xyzzy(...);\n"
     "/*\n-*- mode: c -*-\n*/\n-*- mode: c -*-\n",
+    # An omitted place to store, an omitted initialiser and block body, an
+    # elision in parentheses, a rule across the block, an elision before
+    # words that are not English (kcsan.rst, spi-summary.rst, can.rst,
+    # packet_mmap.rst, translations/zh_CN).
+    "void f(void)\n{\n\t... = x;\n\tif (x) { ... }\n\t(..)\n\t--------------------\n\t... \u8fd9\u91cc\u662f\u4e34\u754c\u533a ..\n}\n"
+    "static struct mysoc_spi_data pdata __initdata = { ... };\n",
+    # A patch without its hunk header, a grammar (pci-error-recovery.rst,
+    # device-mapper/dm-ima.rst).
+    "void f(void)\n{\n-\tif (entry)\n+\tif (entry && entry->ok)\n \t\tshow(entry);\n}\n",
+    "target_attributes := <target_name> \",\" <target_version>\n",
     # Steps in words (coding-style.rst).
     "void f(void)\n{\n\tdo {\n\t\tbody of do-loop\n\t} while (condition);\n\tif (x) {\n\t\twe do y\n\t}\n}\n",
     "1) flush_cache_mm(mm);\n   change_all_page_tables_of(mm);\n\n2) flush_cache_range(vma, start, end);\n"
