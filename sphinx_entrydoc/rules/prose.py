@@ -53,6 +53,7 @@ def check(ctx) -> None:
     # Suggestions come from the modelled API only, not from a source tree (see Context.model_names).
     offerable = set(ctx.model_names()) | set(ctx.placeholders)
     api = ctx.api
+    suggested: dict = {}   # a name the prose repeats is looked up once
     for paragraph in ctx.document.paragraphs:
         for offset, sentence in sentences(paragraph.text):
             denies = _DENIES.search(sentence)
@@ -65,7 +66,9 @@ def check(ctx) -> None:
                 if name in api.removed:
                     report_removed(ctx, name, line, column)
                     continue
-                suggestions = close_names(name, offerable)
+                if name not in suggested:
+                    suggested[name] = close_names(name, offerable)
+                suggestions = suggested[name]
                 if suggestions:
                     fix = None
                     if len(suggestions) == 1:
