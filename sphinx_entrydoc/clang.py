@@ -35,18 +35,13 @@ def cindex():
 
 
 @functools.lru_cache(maxsize=None)
-def index():
+def index(snippets: bool = False):
+    """The shared index.  ``snippets``: the one snippets are parsed with,
+    which leaves the precompiled stubs' declarations out of a translation
+    unit's top-level cursors: a snippet's own are all any check walks, and
+    each of the stubs' hundred was a call back into Python per parse (about
+    1 ms of a 2-3 ms parse)."""
     # Released before interpreter shutdown: the bindings' __del__ fails once
     # their module globals are gone.
     atexit.register(index.cache_clear)
-    return cindex().Index.create()
-
-
-@functools.lru_cache(maxsize=None)
-def snippet_index():
-    """The index snippets are parsed with.  It leaves the precompiled stubs'
-    declarations out of a translation unit's top-level cursors: a snippet's
-    own are all any check walks, and each of the stubs' hundred was a call
-    back into Python per parse (about 1 ms of a 2-3 ms parse)."""
-    atexit.register(snippet_index.cache_clear)
-    return cindex().Index.create(excludeDecls=True)
+    return cindex().Index.create(excludeDecls=snippets)

@@ -21,7 +21,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from . import ppscreen
-from .clang import cindex, snippet_index
+from .clang import cindex, index
 from .normalise import C_KEYWORDS, ArrowNote, Normalised, code_ranges
 from .names import osa_distance
 from .stubs import Api, ApiFunction
@@ -145,7 +145,7 @@ def _parse_screened(code: str, api: Api, ci, assumed: Optional[List[str]] = None
         unsaved.append((ASSUMED_FILE, "\n".join(assumed) + "\n"))
         extra += ["-include", ASSUMED_FILE]
     try:
-        return snippet_index().parse(SNIPPET_FILE, args=api.snippet_args() + extra, unsaved_files=unsaved,
+        return index(snippets=True).parse(SNIPPET_FILE, args=api.snippet_args() + extra, unsaved_files=unsaved,
                              options=ci.TranslationUnit.PARSE_NONE)
     except ci.TranslationUnitLoadError:
         # A precompiled header that no longer loads (its files changed under
@@ -153,7 +153,7 @@ def _parse_screened(code: str, api: Api, ci, assumed: Optional[List[str]] = None
         from .stubs import forget_precompiled
         forget_precompiled(api)
         try:
-            return snippet_index().parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False) + extra,
+            return index(snippets=True).parse(SNIPPET_FILE, args=api.snippet_args(precompiled=False) + extra,
                                  unsaved_files=unsaved,
                                  options=ci.TranslationUnit.PARSE_NONE)
         except ci.TranslationUnitLoadError:

@@ -19,10 +19,10 @@ from .extract import Snippet
 ARROW = "<--"
 
 # "..." (or "....") standing for an omitted expression: after "(", ",", "=",
-# "{" or "return", before ")", ",", ";" or "}" ("= { ... };"), or at the
-# start of a line before an "=" ("... = x;").
-_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[{])|(?<=\breturn)|^)(\s*)(\.{3,})(?=\s*[),;\]}])|"
-                                r"^(\s*)(\.{3,})(?=\s*=[^=])")
+# "{" or "return", before ")", ",", ";" or "}" ("= { ... };").
+_ELIDED_EXPRESSION = re.compile(r"(?:(?<=[(,=\[{])|(?<=\breturn)|^)(\s*)(\.{3,})(?=\s*[),;\]}])")
+# "..." for an omitted place to store, at the start of a line ("... = x;").
+_ELIDED_TARGET = re.compile(r"^\s*(\.{3,})(?=\s*=[^=])")
 # The "..." that is C's own, after the last named parameter of a variadic
 # prototype ("int printk(const char *fmt, ...)": a type, then perhaps a
 # name) or in a variadic macro's parameters ("#define pr_debug(fmt, ...)").
@@ -180,14 +180,19 @@ def _title_line(line: str, first: bool) -> bool:
     return first and len(cells) >= 2 and any(re.search(r"[0-9#:]", c) for c in cells)
 
 
+def _blanked(match, group: int = 0) -> str:
+    """The text of ``match`` with its ``group`` turned to spaces."""
+    start, end = (i - match.start() for i in match.span(group))
+    text = match.group(0)
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 def _blank_prose_condition(line: str) -> str:
     def blank(match):
         words = match.group(2).split()
         if any(w in C_KEYWORDS for w in [match.group(1)] + words):
             return match.group(0)
-        start = match.start(2) - match.start(0)
-        text = match.group(0)
-        return text[:start] + " " * len(match.group(2)) + text[start + len(match.group(2)):]
+        return _blanked(match, 2)
     line = _PROSE_CONDITION.sub(blank, line)
 
     def forever(match):
@@ -204,7 +209,10 @@ _DECLARATION_WORDS = C_KEYWORDS - {"break", "case", "continue", "default", "do",
                                    "if", "return", "sizeof", "switch", "while"}
 
 
-def _prose_line(line: str) -> bool:
+def _no_code(line: str) -> bool:
+    """An elided line, a note, a mode line, a rule or a step in words."""
+    if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
+        return True
     return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
 
 
@@ -267,8 +275,7 @@ def normalise(snippet: Snippet) -> Normalised:
                     escapes.append((index, col, match.group(0)))
                     text[col] = " "
         new = "".join(text)
-        if (_ELIDED_LINE.match(new) or _STAR_NOTE.match(new) or _MODE_LINE.match(new) or _RULE_LINE.match(new)
-                or _prose_line(new)) and not in_comment:
+        if _no_code(new) and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
@@ -287,20 +294,13 @@ def _elide_expressions(line: str) -> str:
     """Each omitted expression ("...", "<return address>") becomes a 0 of
     the same width, omitted parameters of a prototype blanks; C's own
     variadic "..." stays."""
-    def blank(match, group=0):
-        start, end = match.span(group)
-        text = match.group(0)
-        offset = match.start()
-        return text[:start - offset] + " " * (end - start) + text[end - offset:]
-
     def omitted_parameters(match):
-        return blank(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
-    line = _OMITTED_PARAMETER_LIST.sub(lambda m: blank(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
+        return _blanked(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
+    line = _OMITTED_PARAMETER_LIST.sub(lambda m: _blanked(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
+    # An omitted place to store is a name ("___" for "..."), as pseudo-code's undeclared locals are.
+    line = _ELIDED_TARGET.sub(lambda m: m.group(0).replace(m.group(1), "_" * len(m.group(1))), line)
 
     def elide(match):
-        if match.lastindex and match.lastindex > 2 and match.group(4):
-            # "... = x;": an omitted place to store, so a name ("___")
-            return match.group(3) + "_" * len(match.group(4))
         space, omitted = match.group(1), match.group(2)
         if omitted.startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
                                         or _MACRO_PARAMETERS.match(line[:match.start()])):
