@@ -44,7 +44,7 @@ elif side == "prepare":
     from sphinx_entrydoc.selection import model_for
     model_for(_load_api(config), config.stub_dirs); lap("parse: stub model (cached)")
     tree = rst.parse_rst(source.checked, source.path); lap("parse: docutils parse (cold)")
-    prepared = check.prepare(source, config, tree); lap("parse: select, extract, normalise")
+    prepared = check.prepare(source, config, tree); lap("parse: select, extract")
     import pickle; data = pickle.dumps(prepared); lap("parse: hand over (pickle)")
     rst.parse_rst(source.checked, source.path); lap("parse: docutils parse again (warm)")
 else:
@@ -62,7 +62,7 @@ else:
         parses[0] += 1
         return original(*a, **k)
     compile._parse = counting
-    findings, document = check.finish(prepared); lap("compile: compile snippets, rules")
+    findings, document = check.finish(prepared); lap("compile: normalise, compile snippets, rules")
     marks["libclang parses"] = parses[0]
     marks["snippets"] = len(prepared.normalised)
 print(json.dumps(marks))

@@ -3,17 +3,20 @@ compile -> classify -> check -> findings."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from .config import Config
 from .errors import CheckAborted, InputError, LibclangMissing
 from .extract import Document, extract
 from .findings import Finding
-from .normalise import Normalised, normalise
 from .read import Source
 from .selection import Decision, Selection, decide, model_for, prescreen
 
-if TYPE_CHECKING:  # docutils is imported by whoever parses
+# Annotations only: typing is no import a cold check should wait for, and
+# docutils is imported by whoever parses.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Tuple
+
     from docutils import nodes
 
 # Longer snippets are generated code, not examples; compiling and walking
@@ -75,12 +78,14 @@ def _load_api(config: Config):
 
 @dataclasses.dataclass
 class Prepared:
-    """A document read, selected, extracted and normalised: everything
-    before the compiler.  Plain data, so one process can make it (docutils)
-    while another loads libclang, and hand it over."""
+    """A document read, selected and extracted: everything docutils is
+    needed for.  Plain data, so one process can make it (docutils) while
+    another loads libclang, and hand it over.  Normalising is left to
+    :func:`finish`: the process that compiles has loaded the normaliser
+    while this one parsed, and a parse that does without it is that much
+    shorter (in Sphinx, the builder's own process does less)."""
     document: Document
     config: Config                 # with the document's own overrides applied
-    normalised: List[Normalised]
 
     @property
     def skip(self) -> bool:
@@ -91,7 +96,7 @@ class Prepared:
 @_nesting
 def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = None,
             name: Optional[str] = None, model=None) -> Prepared:
-    """Steps read to normalise.  The stub model is read from the cache
+    """Steps read to extract.  The stub model is read from the cache
     directory when it is there, so this loads libclang only to make it.
     ``model``: the selection's model of the stubs, when the caller made it
     already (a Sphinx build, once per build; the source tree corrects the
@@ -108,23 +113,23 @@ def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = 
         if reason:
             skipped = Document(source=source, blocks=[], suppressions=[])
             skipped.decision = Decision(False, reason, False)
-            return Prepared(skipped, config, [])
+            return Prepared(skipped, config)
         from .rst import parse_rst
         doctree = parse_rst(source.checked, source.path)
     document = extract(source, doctree, config.literal_language)
     document.decision = decide(name, document, selection, model)
     if not document.decision.check:
-        return Prepared(document, config, [])
+        return Prepared(document, config)
     config = _with_overrides(config, document)
     for snippet in document.c_snippets:
         if len(snippet.lines) > MAX_SNIPPET_LINES:
             raise InputError(f"{source.path}: the snippet at line {snippet.line} has {len(snippet.lines):,} "
                              f"lines; the limit is {MAX_SNIPPET_LINES:,} lines per snippet")
-    return Prepared(document, config, [normalise(s) for s in document.c_snippets])
+    return Prepared(document, config)
 
 
 def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
-    """Steps compile to check (libclang, the rules) of a prepared document.
+    """Steps normalise to check (libclang, the rules) of a prepared document.
     Raises CheckAborted when the compiler crashes or a snippet nests deeper
     than the checker can follow: the findings would be incomplete, and
     must not pass for a clean document."""
@@ -171,10 +176,12 @@ class _no_swallowed_errors:
 
 
 def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
-    document, config, normalised = prepared.document, prepared.config, prepared.normalised
+    document, config = prepared.document, prepared.config
     if prepared.skip:
         return [], document
     from . import rules
+    from .normalise import normalise
+    normalised = [normalise(s) for s in document.c_snippets]
     from .classify import classify
     from .context import Context
     api = _load_api(config)

@@ -4,7 +4,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from typing import Dict, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Tuple
 
 from .errors import InputError
 

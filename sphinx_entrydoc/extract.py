@@ -11,9 +11,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from typing import Dict, List, Optional, Tuple, Union
 
-from docutils import nodes
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple, Union
+
+    from docutils import nodes
+
+# docutils is imported by the functions that walk a doctree, not here: the
+# process that compiles unpickles these data classes and never parses.
 
 from .positions import locate_block, raw_column
 from .read import Source
@@ -106,7 +113,8 @@ class BulletList:
         return self.items[-1].last_line
 
 
-Block = Union[Paragraph, BulletList, Snippet]
+if TYPE_CHECKING:
+    Block = Union[Paragraph, BulletList, Snippet]
 
 
 @dataclasses.dataclass
@@ -158,6 +166,7 @@ def looks_like_c(text: str) -> bool:
 
 
 def extract(source: Source, doctree: nodes.document, literal_language: str = "auto") -> Document:
+    from docutils import nodes
     lines = source.lines
     blocks: List[Block] = []
     pending_ignores: List[Tuple[str, ...]] = []
@@ -225,6 +234,7 @@ def extract(source: Source, doctree: nodes.document, literal_language: str = "au
 
 
 def _inside_system_message(node: nodes.Node) -> bool:
+    from docutils import nodes
     parent = node.parent
     while parent is not None:
         if isinstance(parent, nodes.system_message):
@@ -281,6 +291,7 @@ def _introducer(lines: List[str], start: int) -> Optional[str]:
 
 
 def _paragraph(node: nodes.Element, lines: List[str]) -> Optional[Paragraph]:
+    from docutils import nodes
     raw_lines = node.rawsource.split("\n") if node.rawsource else node.astext().split("\n")
     hint = node.line or (node.parent.line if node.parent is not None else None)
     if isinstance(node, nodes.title) and hint:

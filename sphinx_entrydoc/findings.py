@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 ERROR = "error"
 WARNING = "warning"

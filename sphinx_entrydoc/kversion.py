@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Optional, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
+    Version = Tuple[int, int]
 
 from .errors import InputError
-
-Version = Tuple[int, int]
 
 # The release series per major number: 5.x ended with 5.19, 6.x with 6.19.
 LAST_MINOR = {5: 19, 6: 19}

@@ -1,7 +1,10 @@
 """Closeness of names, for "did you mean" (a typo, not a different word)."""
 from __future__ import annotations
 
-from typing import Iterable, List
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable, List
 
 
 def osa_distance(a: str, b: str, limit: int = 3) -> int:

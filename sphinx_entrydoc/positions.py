@@ -6,7 +6,11 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-from typing import Dict, List, Optional, Sequence, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Tuple
 
 TAB_WIDTH = 8  # docutils' and Sphinx's default tab_width
 

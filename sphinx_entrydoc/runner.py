@@ -13,7 +13,11 @@ import dataclasses
 import fnmatch
 import os
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Sequence, Tuple
 
 from .config import Config
 from .errors import CheckAborted, InputError, LibclangMissing

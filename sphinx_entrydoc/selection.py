@@ -40,7 +40,11 @@ import fnmatch
 import functools
 import os
 import re
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .names import MAX_EDITS, close_names
 

@@ -11,7 +11,11 @@ import functools
 import hashlib
 import os
 import sys
-from typing import Dict, Iterable, List, Optional, Tuple
+
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import kversion
 from .clang import BASE_ARGS, cindex, index

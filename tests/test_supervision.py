@@ -284,3 +284,45 @@ def test_a_prestarted_worker_with_other_settings_is_not_taken():
             worker.stop(kill=True)
     finally:
         workers.discard_prestarted()
+
+
+# What each stage imports is the cold check's critical path: the parsing
+# worker (docutils) should not load the compiler's modules, nor the
+# compiling worker docutils, nor either typing (annotations only).
+_STAGE_IMPORTS = r'''
+import pickle, sys
+from sphinx_entrydoc import runner
+from sphinx_entrydoc.config import Config
+from sphinx_entrydoc.read import read_source
+stage = sys.argv[1]
+runner.preload(stage)
+task = (read_source(sys.argv[2]), Config())
+if stage == "prepare":
+    status, data = runner.prepare_one(task)
+    sys.stdout.buffer.write(data)
+else:
+    status, findings = runner.finish_one(sys.stdin.buffer.read())
+    print(",".join(f"{f.line}:{f.code}" for f in findings), file=sys.stderr)
+loaded = {m.split(".")[0] if not m.startswith("sphinx_entrydoc") else m for m in sys.modules}
+print(" ".join(sorted(loaded)), file=sys.stderr)
+'''
+
+
+def test_each_worker_loads_only_what_its_stage_needs(tmp_path):
+    (tmp_path / "doc.rst").write_text(document(NOINSTR_CALL % ""), encoding="utf-8")
+
+    def stage(name, given=b""):
+        out = subprocess.run([sys.executable, "-c", _STAGE_IMPORTS, name, str(tmp_path / "doc.rst")], input=given,
+                             capture_output=True, cwd=ROOT, check=True)
+        return out.stdout, out.stderr.decode().split("\n")
+
+    stage(workers.PREPARE)   # a first run makes the stub model (libclang) for the cache
+    prepared, (parsed_modules, _) = stage(workers.PREPARE)
+    parsed_modules = set(parsed_modules.split())
+    assert "docutils" in parsed_modules
+    assert not parsed_modules & {"clang", "typing", "sphinx_entrydoc.normalise", "sphinx_entrydoc.compile"}
+    _, (found, compiled_modules, _) = stage(workers.FINISH, prepared)
+    assert "8:ED201" in found.split(",")   # NOINSTR_CALL's: the prepared document arrived whole
+    compiled_modules = set(compiled_modules.split())
+    assert {"clang", "sphinx_entrydoc.normalise", "sphinx_entrydoc.compile"} <= compiled_modules
+    assert "docutils" not in compiled_modules
