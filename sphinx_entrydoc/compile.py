@@ -399,16 +399,34 @@ def _attribute_macros(code: str, api: Api) -> List[str]:
 
 
 def _synopsis_semicolons(code: str) -> str:
-    """A synopsis lists prototypes without their ';' (a snippet of one or
-    more prototype lines and nothing else): that is a habit, not a defect."""
+    """A synopsis lists prototypes without their ';' (a snippet of nothing
+    but prototypes, on one line or over several, and declarations that have
+    their ';'): that is a habit, not a defect.  The ';' goes right after the
+    prototype's last code, before a comment that may follow, so nothing
+    else on the line moves."""
     lines = code.split("\n")
-    body = [l for l in lines if l.strip() and not l.strip().startswith(("/*", "*", "//"))]
-    if not body or not all(_PROTOTYPE.match(l) or l.rstrip().endswith(";") for l in body):
+    ends = []            # (line, column) after each prototype's last code
+    statement, in_comment = "", False
+    for number, line in enumerate(lines):
+        pieces, in_comment = code_ranges(line, in_comment)
+        code_pieces = [(start, end) for start, end, kind in pieces if kind != "comment"]
+        text = " ".join(line[start:end] for start, end in code_pieces).strip()
+        if not text:
+            continue
+        statement += " " + text
+        if statement.count("(") > statement.count(")"):
+            continue     # the parameters go on on the next line
+        whole, statement = statement.strip(), ""
+        if whole.endswith(";"):
+            continue
+        if not _PROTOTYPE.match(whole) or set(whole.replace("*", " ").split("(")[0].split()) & _STATEMENT_WORDS:
+            return code
+        ends.append((number, len(line[:code_pieces[-1][1]].rstrip())))
+    if statement or not ends:
         return code
-    prototypes = [l for l in body if _PROTOTYPE.match(l)]
-    if not prototypes or any(set(l.replace("*", " ").split("(")[0].split()) & _STATEMENT_WORDS for l in prototypes):
-        return code
-    return "\n".join(l + ";" if _PROTOTYPE.match(l) else l for l in lines)
+    for number, column in ends:
+        lines[number] = lines[number][:column] + ";" + lines[number][column:]
+    return "\n".join(lines)
 
 
 def _closing_braces(lines: List[str]) -> str:
@@ -430,7 +448,12 @@ def _closing_braces(lines: List[str]) -> str:
 
 
 _UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
-_DECLARES = re.compile(r"^\s*[*\s]*[A-Za-z_]\w*\s*(?:[;,=)]|\[)")
+# What follows an undeclared name that makes it a type: a declarator
+# ("socket_state_t socket;"), or a function's name and its parameters
+# ("key_serial_t add_key(const char *type, ...);", a prototype that a
+# fragment's wrapper put in a function body; an identifier after an
+# identifier is C only when the first is a type).
+_DECLARES = re.compile(r"^\s*(?:[*\s]*[A-Za-z_]\w*\s*(?:[;,=)]|\[)|\s[A-Za-z_]\w*\s*\()")
 # The kernel's annotations and attribute macros, as they expand for a
 # compiler that checks nothing (include/linux/compiler_types.h,
 # compiler_attributes.h, init.h, cache.h, linkage.h of v6.12): an example's
@@ -522,7 +545,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 name = match.group(1)
                 rest = lines[where[0]][where[1] + len(name):] if where else ""
                 if _DECLARES.match(rest):
-                    # "socket_state_t socket;": a name followed by a declarator is a type.
+                    # A name followed by a declarator is a type.
                     new.append(f"typedef struct __entrydoc_t_{name} {name};")
                 else:
                     new.append(_assumed_variable(name, code))
@@ -557,7 +580,12 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 # scope, '__uint(type, BPF_MAP_TYPE_QUEUE);' in a structure: a
                 # whole line that calls a name is a declaration macro.
                 statement = _DECLARATION_MACRO.match(lines[where[0]])
-                if statement:
+                pointer = _FUNCTION_POINTER_TYPE.match(lines[where[0]][where[1]:])
+                if pointer and pointer.group(1) not in C_KEYWORDS:
+                    # "umode_t (*is_visible)(...);" in a structure: the
+                    # name a function pointer returns is a type.
+                    new.append(f"typedef struct __entrydoc_t_{pointer.group(1)} {pointer.group(1)};")
+                elif statement:
                     new.append(f"#define {statement.group(1)}(...)")
         new = [d for d in dict.fromkeys(new) if d not in assumed]
         if not new:
@@ -899,6 +927,7 @@ _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifn
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
 _STRING_MACRO = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s+$")
+_FUNCTION_POINTER_TYPE = re.compile(r"([A-Za-z_]\w*)\s*\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*\(")
 _DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")
 # A unified diff's hunk header: the block is a patch, not C.
 _HUNK_HEADER = re.compile(r"^\s*@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@")
@@ -911,17 +940,22 @@ _TRACE_OUTPUT = re.compile(r"^\s*\d+\)\s[^|]*\|")
 _PATCH_LINE = re.compile(r"^[+-](?:\t| {7}(?=\S))")
 # A grammar ("target_attributes := <target_name> ..."): C has no ':='.
 _GRAMMAR = re.compile(r"\s:=\s")
+# ACPI Source Language: an object opened with an ACPI name, a path or no
+# argument ("Device (I2C0)", "Scope (\\_SB.PCI0)", "Name (_HID, ...)",
+# "Package ()"), as firmware-guide/acpi/ draws its tables.
+_ACPI_SOURCE = re.compile(r"^\s*(?:DefinitionBlock|Device|Scope|Method|Name|Package|ThermalZone|Processor|"
+                          r"PowerResource|OperationRegion|Field)\s*\(\s*(?:[\\^]|[A-Z_][A-Z0-9_]{0,3}\b|\))")
 
 
 def _foreign(lines: List[str]) -> bool:
-    """Shell, Perl or Makefile text, a patch, a grammar or a tracer's
-    output: '$name', a hunk header or a patch line, ':=', a function graph
-    line, or '#' lines that are no preprocessor directive (in the code as
+    """Shell, Perl or Makefile text, a patch, a grammar, ACPI source or a
+    tracer's output: '$name', a hunk header or a patch line, ':=', an ACPI
+    object, a function graph line, or '#' lines that are no preprocessor directive (in the code as
     normalised: comments and strings are still there, so only lines where
     they cannot hide it count)."""
     for line in lines:
         if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line) \
-                or _PATCH_LINE.match(line):
+                or _PATCH_LINE.match(line) or _ACPI_SOURCE.match(line):
             return True
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
         if _SHELL_VARIABLE.search(code) or _GRAMMAR.search(code):

@@ -33,6 +33,13 @@ _PARAMETER_BEFORE = re.compile(
 # and "long sys_xyzzy(...)" (a type, a name, then the list).
 _OMITTED_PARAMETERS = re.compile(r"(?<=,)\s*\.{3,}\s*,")
 _OMITTED_PARAMETER_LIST = re.compile(r"\b(?!return\b|sizeof\b)[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*\((\s*\.{3,}\s*)\)")
+# A call convention written as a prototype ("long keyctl(KEYCTL_UPDATE,
+# key_serial_t key, ...)"): the operation's constant stands first, before
+# declared parameters (here or on the next line).  Blanked, with its comma:
+# the rest is a prototype.
+_CONVENTION_CONSTANT = re.compile(r"^\s*(?!(?:return|sizeof|else|case|goto)\b)(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*\s*\("
+                                  r"(\s*[A-Z][A-Z0-9_]{2,}\s*,)(?=\s*$|\s*(?:const\s+|struct\s+|unsigned\s+)?"
+                                  r"[A-Za-z_]\w*[\s*]+[A-Za-z_])")
 _MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
 # A "{" that opens a block, not an initialiser: after ")", "else", "do" or
 # at the start of the line.
@@ -43,9 +50,9 @@ _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<[A-Za-z][\w
 # A condition or an "else" still waiting for its statement.
 _WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
 # "...", "....", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
-# with words after it (". do stuff with data here"; no "=", so never a
-# designated initialiser).
-_ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s+[^\W\d_][^=;{}]*|"
+# with words after it (". do stuff with data here", "...error handling...";
+# no "=", so never a designated initialiser).
+_ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s*[^\W\d_][^=;{}]*|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
 # A rule drawn across the block ("--------", "========"): no C.
 _RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})\s*$")
@@ -69,6 +76,11 @@ _PROSE_FOR = re.compile(r"\bfor\s*\(\s*([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)+)\
 # three words or more of lower-case letters (and hyphens inside a word),
 # none of them a word of a declaration: no line of C is that.
 _PROSE_LINE = re.compile(r"^\s*[a-z]+(?:-[a-z]+)*(?:[ \t]+[a-z]+(?:-[a-z]+)*){2,}\s*$")
+# A sentence of the text inside the block ("The FOO_INFO() macro can and
+# should be used where possible."): a capitalised word, then words and no
+# ';', '{', '}' or '=', with three lower-case words at least (_no_code).
+_SENTENCE_LINE = re.compile(r"^\s*[A-Z][a-z]+[ \t][^;{}=]*$")
+_LOWER_WORD = re.compile(r"(?<![\w(])[a-z]+(?![\w(])")
 # An editor's mode line ("-*- mode: c -*-").
 _MODE_LINE = re.compile(r"^\s*-\*-.*-\*-\s*$")
 # A note set off by asterisks on a line of its own ("*** resched interrupt
@@ -210,10 +222,26 @@ _DECLARATION_WORDS = C_KEYWORDS - {"break", "case", "continue", "default", "do",
 
 
 def _no_code(line: str) -> bool:
-    """An elided line, a note, a mode line, a rule or a step in words."""
+    """An elided line, a note, a mode line, a rule, a step in words or a sentence."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
+    if _SENTENCE_LINE.match(line) and len(_LOWER_WORD.findall(line)) >= 3:
+        return True
     return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _body_follows(lines: List[str], index: int, header_indent: int) -> bool:
+    """Whether the next line with code after ``index`` is indented deeper
+    than the condition at ``header_indent``: the statement it waits for."""
+    for line in lines[index + 1:]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("/*", "*", "//")):
+            return _indent(line) > header_indent
+    return False
 
 
 def _numbered_steps(lines: List[str]) -> bool:
@@ -234,6 +262,7 @@ def normalise(snippet: Snippet) -> Normalised:
     elided: List[int] = []
     in_comment = False
     last_code = ""      # the code of the last line that had some
+    last_indent = 0     # and its indentation
     source_lines = [l.text for l in snippet.lines]
     numbered = _numbered(source_lines)
     steps = _numbered_steps(source_lines)
@@ -283,7 +312,13 @@ def normalise(snippet: Snippet) -> Normalised:
         else:
             new = _blank_prose_condition(_elide_expressions(new))
             code = "".join(new[start:end] for start, end, kind in pieces if kind != "comment").strip()
-            last_code = code or last_code
+            if not code and not next_comment and any(kind == "comment" for _, _, kind in pieces) \
+                    and _WANTS_STATEMENT.match(last_code) and not _body_follows(source_lines, index, last_indent):
+                # "if (IS_ERR(desc))", then "/* handle error */" and no
+                # statement under it: the comment stands for the body.
+                new, code = new + ";", ";"
+            if code:
+                last_code, last_indent = code, _indent(new)
         out.append(new)
         in_comment = next_comment
     return Normalised(snippet=snippet, code="\n".join(out) + "\n", arrows=arrows,
@@ -292,11 +327,12 @@ def normalise(snippet: Snippet) -> Normalised:
 
 def _elide_expressions(line: str) -> str:
     """Each omitted expression ("...", "<return address>") becomes a 0 of
-    the same width, omitted parameters of a prototype blanks; C's own
-    variadic "..." stays."""
+    the same width, omitted parameters of a prototype and a convention's
+    leading constant blanks; C's own variadic "..." stays."""
     def omitted_parameters(match):
         return _blanked(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
     line = _OMITTED_PARAMETER_LIST.sub(lambda m: _blanked(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
+    line = _CONVENTION_CONSTANT.sub(lambda m: _blanked(m, 1), line)
     # An omitted place to store is a name ("___" for "..."), as pseudo-code's undeclared locals are.
     line = _ELIDED_TARGET.sub(lambda m: m.group(0).replace(m.group(1), "_" * len(m.group(1))), line)
 

@@ -162,6 +162,30 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # The function graph tracer's output (ftrace.rst).
     " 3)               |  finish_task_switch() {\n 3)   0.313 us    |    _raw_spin_unlock_irq();\n"
     " 3)   3.177 us    |  }\n",
+
+    # A prototype returning a type the stubs lack, and a system call's
+    # convention written as a prototype, its operation first, on one line
+    # and over several (security/keys/core.rst).
+    "serial_t add_thing(const char *kind, const void *data,\n\t\t   size_t len);\n"
+    "long thingctl(THINGCTL_READ, serial_t id, char *buf, size_t buflen);\n"
+    "long thingctl(THINGCTL_MOVE,\n\t      serial_t id,\n\t      serial_t to_ring);\n",
+    # A synopsis over several lines, commented, without its ';' (powerpc/ultravisor.rst).
+    "uint64_t hypercall(const uint64_t H_PAGE_IN,\n\tuint16_t lpid,\t\t/* partition */\n"
+    "\tuint64_t gpa)\t\t/* guest address */\n",
+    # ACPI Source Language (firmware-guide/acpi/).
+    "Device (SPI1) {\n\tName (_HID, \"PRP0001\")\n\tMethod (_CRS, 0, Serialized) {\n"
+    "\t\tName (SBUF, ResourceTemplate () {\n\t\t\tGpioIo (Exclusive, PullUp, 0, 0, , \"\\\\_SB.GPO0\") { 9 }\n"
+    "\t\t})\n\t\tReturn (SBUF)\n\t}\n}\n",
+    # Omitted code between dots, and a comment that stands for the body of
+    # an "if" (firmware-guide/acpi/enumeration.rst).
+    "void f(void)\n{\n\terr = read_prop(dev, \"size\", &size);\n\tif (err)\n\t\t...handle it...\n\n"
+    "\tdesc = get_desc(dev, \"irq\");\n\tif (IS_ERR(desc))\n\t\t/* give up */\n\n\tuse(desc);\n}\n",
+
+    # A function pointer member returning a type the stubs lack, and a
+    # sentence of the text inside the block (hwmon/hwmon-kernel-api.rst).
+    "struct thing_ops {\n\tmode_t (*visible)(const void *, int kind,\n\t\t\t  u32 attr);\n};\n\n"
+    "The THING_INFO() helper can and should be used where it fits.\n\n"
+    "static const struct thing_ops *ops[] = { NULL };\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
@@ -175,6 +199,13 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("void f(void)\n{\n\tif (x)\n\t\t....\n\tprintk(fmt, ...)\n}", "expected ';' after expression"),
     # Numbered steps that do not start at 1 are no steps: "2)" stays C.
     ("2) flush_cache_mm(mm);\n3) flush_tlb_mm(mm);", "expected ';' after expression"),
+
+    # A comma missing between the parameters of a synopsis.
+    ("uint64_t hypercall(const uint64_t H_PAGE_IN,\n\tuint16_t lpid\t\t/* partition */\n"
+     "\tuint64_t gpa)\t\t/* guest address */", "expected ')'"),
+    # A comment under an "if" is a note when the statement follows, deeper.
+    ("void f(void)\n{\n\tif (IS_ERR(desc))\n\t\t/* unlikely */\n\t\tgive_up(desc)\n\tuse(desc);\n}",
+     "expected ';' after expression"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
