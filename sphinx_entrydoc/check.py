@@ -180,10 +180,10 @@ def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     if prepared.skip:
         return [], document
     from . import rules
-    from .normalise import normalise
-    normalised = [normalise(s) for s in document.c_snippets]
     from .classify import classify
     from .context import Context
+    from .normalise import normalise
+    normalised = [normalise(s) for s in document.c_snippets]
     api = _load_api(config)
     entry_style = document.decision.entry_style
     model = model_for(api, config.stub_dirs)

@@ -507,6 +507,11 @@ def kernel_annotations(api: Api) -> List[str]:
     return list(_annotations_for(tuple(sorted(api.macros))))
 
 
+def _assumed_type(name: str) -> str:
+    """An unknown type name, assumed: a typedef of an opaque struct."""
+    return f"typedef struct __entrydoc_t_{name} {name};"
+
+
 def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, base: List[str]):
     """Declare what the snippet uses and nothing declares, as its use needs,
     and parse again, until nothing new is learnt:
@@ -538,7 +543,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
             spelling = diag.spelling
             match = _UNKNOWN_TYPE.match(spelling)
             if match:
-                new.append(f"typedef struct __entrydoc_t_{match.group(1)} {match.group(1)};")
+                new.append(_assumed_type(match.group(1)))
                 continue
             match = _UNDECLARED_NAME.match(spelling)
             if match:
@@ -546,7 +551,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 rest = lines[where[0]][where[1] + len(name):] if where else ""
                 if _DECLARES.match(rest):
                     # A name followed by a declarator is a type.
-                    new.append(f"typedef struct __entrydoc_t_{name} {name};")
+                    new.append(_assumed_type(name))
                 else:
                     new.append(_assumed_variable(name, code))
                 continue
@@ -584,7 +589,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 if pointer and pointer.group(1) not in C_KEYWORDS:
                     # "umode_t (*is_visible)(...);" in a structure: the
                     # name a function pointer returns is a type.
-                    new.append(f"typedef struct __entrydoc_t_{pointer.group(1)} {pointer.group(1)};")
+                    new.append(_assumed_type(pointer.group(1)))
                 elif statement:
                     new.append(f"#define {statement.group(1)}(...)")
         new = [d for d in dict.fromkeys(new) if d not in assumed]
@@ -950,9 +955,9 @@ _ACPI_SOURCE = re.compile(r"^\s*(?:DefinitionBlock|Device|Scope|Method|Name|Pack
 def _foreign(lines: List[str]) -> bool:
     """Shell, Perl or Makefile text, a patch, a grammar, ACPI source or a
     tracer's output: '$name', a hunk header or a patch line, ':=', an ACPI
-    object, a function graph line, or '#' lines that are no preprocessor directive (in the code as
-    normalised: comments and strings are still there, so only lines where
-    they cannot hide it count)."""
+    object, a function graph line, or '#' lines that are no preprocessor
+    directive (in the code as normalised: comments and strings are still
+    there, so only lines where they cannot hide it count)."""
     for line in lines:
         if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line) \
                 or _PATCH_LINE.match(line) or _ACPI_SOURCE.match(line):

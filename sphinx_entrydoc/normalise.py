@@ -308,7 +308,7 @@ def normalise(snippet: Snippet) -> Normalised:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
-            new = " " * (len(new) - len(new.lstrip())) + ";" if _WANTS_STATEMENT.match(last_code) else ""
+            new = " " * _indent(new) + ";" if _WANTS_STATEMENT.match(last_code) else ""
         else:
             new = _blank_prose_condition(_elide_expressions(new))
             code = "".join(new[start:end] for start, end, kind in pieces if kind != "comment").strip()
