@@ -237,10 +237,12 @@ def _indent(line: str) -> int:
 def _body_follows(lines: List[str], index: int, header_indent: int) -> bool:
     """Whether the next line with code after ``index`` is indented deeper
     than the condition at ``header_indent``: the statement it waits for."""
+    in_comment = False
     for line in lines[index + 1:]:
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("/*", "*", "//")):
+        pieces, in_comment_after = code_ranges(line, in_comment)
+        if any(kind != "comment" and line[start:end].strip() for start, end, kind in pieces):
             return _indent(line) > header_indent
+        in_comment = in_comment_after
     return False
 
 

@@ -206,6 +206,8 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # A comment under an "if" is a note when the statement follows, deeper.
     ("void f(void)\n{\n\tif (IS_ERR(desc))\n\t\t/* unlikely */\n\t\tgive_up(desc)\n\tuse(desc);\n}",
      "expected ';' after expression"),
+    ("void f(void)\n{\n\tif (IS_ERR(desc))\n\t\t/* unlikely */\n\t\t*slot = NULL\n\tuse(desc);\n}",
+     "expected ';' after expression"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
