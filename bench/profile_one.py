@@ -36,6 +36,7 @@ if side == "main":
     workers.discard_prestarted()
 elif side == "prepare":
     from sphinx_entrydoc.read import read_source; from sphinx_entrydoc.config import Config
+    start = time.perf_counter()   # imported before the fork: in main's first step
     source = read_source(path); config = Config(); lap("parse: read, settings")
     sys.modules.setdefault("pygments", None)   # as runner.preload does
     import docutils.core, docutils.parsers.rst; lap("parse: import docutils")
@@ -64,7 +65,7 @@ else:
     compile._parse = counting
     findings, document = check.finish(prepared); lap("compile: normalise, compile snippets, rules")
     marks["libclang parses"] = parses[0]
-    marks["snippets"] = len(prepared.normalised)
+    marks["snippets"] = len(document.c_snippets)
 print(json.dumps(marks))
 '''
 
