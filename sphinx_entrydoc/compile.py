@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Tuple
 
 from . import ppscreen
 from .clang import cindex, index
-from .normalise import C_KEYWORDS, ArrowNote, Normalised, code_ranges
+from .normalise import C_KEYWORDS, DECLARATION_START, ArrowNote, Normalised, code_ranges
 from .names import osa_distance
 from .stubs import Api, ApiFunction
 
@@ -541,6 +541,12 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 continue
             where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
             spelling = diag.spelling
+            match = _UNKNOWN_TYPE.match(spelling) or _UNDECLARED_NAME.match(spelling)
+            if match and _annotates_declaration(lines, where, match.group(1)):
+                # "LIBBPF_API int bpf_prog_get_fd_by_id(__u32 id);": a name
+                # before a declaration's type is an annotation macro.
+                new.append(f"#define {match.group(1)}")
+                continue
             match = _UNKNOWN_TYPE.match(spelling)
             if match:
                 new.append(_assumed_type(match.group(1)))
@@ -557,6 +563,12 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 continue
             match = _UNDECLARED_CALL.match(spelling)
             if match:
+                if where and not lines[where[0]][:where[1]].strip() \
+                        and _FUNCTION_POINTER_TYPE.match(lines[where[0]][where[1]:]):
+                    # "ssize_t (*show)(struct device *dev, ...);" starting a
+                    # line: the name a function pointer returns is a type.
+                    new.append(_assumed_type(match.group(1)))
+                    continue
                 calls.setdefault(match.group(1), []).append(where)
                 continue
             if where is None:
@@ -574,6 +586,13 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 macro = _enclosing_call(lines[where[0]], where[1])
                 if macro and macro[0] in calls:
                     new.append(f"#define {macro[0]}(...) 0")
+                expanded = re.match(r"([A-Za-z_]\w*)\s*\(", lines[where[0]][where[1]:])
+                if expanded:
+                    # The snippet's own macro calls one given a type
+                    # ("#define to_foo(p) container_of(p, struct foo, hw)"),
+                    # and clang reports the error where it is expanded.
+                    new += [f"#define {name}(...) 0" for name in _called_by_macro(lines, expanded.group(1))
+                            if name in calls]
             elif spelling == "expected ')'":
                 # 'printk(KERN_INFO "wee!\\n")': a name right before a string
                 # literal is a macro that is a string.
@@ -727,6 +746,30 @@ def _loop_macro(lines: List[str], where: Tuple[int, int], calls) -> Optional[str
         if len(nxt) - len(nxt.lstrip()) > this_indent:
             return match.group(1)
     return None
+
+
+# What can only follow an annotation, not a type or a variable, at the start
+# of a declaration: a type keyword ("LIBBPF_API int", "EXPORTED struct").
+_TYPE_KEYWORD_FOLLOWS = re.compile(r"\s+" + DECLARATION_START)
+
+
+def _annotates_declaration(lines: List[str], where: Optional[Tuple[int, int]], name: str) -> bool:
+    """Whether ``name`` starts its line and a type keyword follows it."""
+    if where is None:
+        return False
+    line = lines[where[0]]
+    return not line[:where[1]].strip() and line[where[1]:].startswith(name) \
+        and bool(_TYPE_KEYWORD_FOLLOWS.match(line, where[1] + len(name)))
+
+
+def _called_by_macro(lines: List[str], macro: str) -> List[str]:
+    """The names a function-like macro the snippet defines calls."""
+    definition = re.compile(r"^\s*#\s*define\s+" + re.escape(macro) + r"\(([^)]*)\)(.*)$")
+    for line in lines:
+        match = definition.match(line)
+        if match:
+            return re.findall(r"\b([A-Za-z_]\w*)\s*\(", match.group(2))
+    return []
 
 
 def _enclosing_call(line: str, col0: int) -> Optional[Tuple[str, int]]:

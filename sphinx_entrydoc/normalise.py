@@ -81,6 +81,12 @@ _PROSE_LINE = re.compile(r"^\s*[a-z]+(?:-[a-z]+)*(?:[ \t]+[a-z]+(?:-[a-z]+)*){2,
 # ';', '{', '}' or '=', with three lower-case words at least (_no_code).
 _SENTENCE_LINE = re.compile(r"^\s*[A-Z][a-z]+[ \t][^;{}=]*$")
 _LOWER_WORD = re.compile(r"(?<![\w(])[a-z]+(?![\w(])")
+# The keywords that can start a declaration and no expression.
+DECLARATION_START = (r"(?:void|char|short|int|long|float|double|signed|unsigned|_Bool|bool|"
+                     r"struct|union|enum|const|volatile|static|extern|inline)\b")
+# A list of prototypes with a bullet ("* void netfs_subreq_terminated(...)"):
+# no expression of C has a '*' before a type keyword.
+_BULLET = re.compile(r"^\s*(\*)\s+" + DECLARATION_START)
 # An editor's mode line ("-*- mode: c -*-").
 _MODE_LINE = re.compile(r"^\s*-\*-.*-\*-\s*$")
 # A note set off by asterisks on a line of its own ("*** resched interrupt
@@ -280,6 +286,9 @@ def normalise(snippet: Snippet) -> Normalised:
             continue
         pieces, next_comment = code_ranges(line, in_comment)
         text = list(line)
+        bullet = _BULLET.match(line) if pieces and pieces[0][2] == "code" and pieces[0][0] == 0 else None
+        if bullet:
+            text[bullet.start(1)] = " "
         for start, end, kind in pieces:
             segment = line[start:end]
             arrow = segment.find(ARROW)

@@ -186,6 +186,19 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "struct thing_ops {\n\tmode_t (*visible)(const void *, int kind,\n\t\t\t  u32 attr);\n};\n\n"
     "The THING_INFO() helper can and should be used where it fits.\n\n"
     "static const struct thing_ops *ops[] = { NULL };\n",
+
+    # A function pointer returning a type the stubs lack, at file scope
+    # (filesystems/sysfs.rst, locking.rst); an annotation macro before a
+    # declaration's type (bpf/libbpf/libbpf_naming_convention.rst).
+    "ssize_t (*show)(struct device *dev, char *buf);\nssize_t (*store)(struct device *dev,\n"
+    "\t\t const char *buf, size_t count);\n",
+    "LIBBPF_API int bpf_thing_get_fd(__u32 id);\nTHING_EXPORT struct thing *thing_get(void);\n",
+    # Prototypes as a bulleted list (filesystems/netfs_library.rst).
+    "* void thing_done(struct thing *t,\n\t\t ssize_t result);\n* int thing_start(struct thing *t);\n",
+    # The document's own macro calls one that takes a type (driver-api/clk.rst).
+    "#define to_clk_thing(_hw) container_of(_hw, struct clk_thing, hw)\n\n"
+    "int clk_thing_enable(struct clk_hw *hw)\n{\n\tstruct clk_thing *thing;\n\n"
+    "\tthing = to_clk_thing(hw);\n\treturn 0;\n}\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
@@ -208,6 +221,16 @@ def test_kernel_pseudo_code_is_no_defect(code):
      "expected ';' after expression"),
     ("void f(void)\n{\n\tif (IS_ERR(desc))\n\t\t/* unlikely */\n\t\t*slot = NULL\n\tuse(desc);\n}",
      "expected ';' after expression"),
+    # The readings above hide no slip: a missing ',' in an annotated or a
+    # bulleted prototype, a missing ';' after a function pointer and after a
+    # statement that uses the document's container_of() macro.
+    ("LIBBPF_API int bpf_thing_get_fd(__u32 id __u32 flags);", "expected ')'"),
+    ("ssize_t (*show)(struct device *dev, char *buf)\nssize_t (*store)(struct device *dev);",
+     "expected ';' at end of declaration"),
+    ("* void thing_done(struct thing *t\n\t\t ssize_t result);", "expected ')'"),
+    ("#define to_clk_thing(_hw) container_of(_hw, struct clk_thing, hw)\n"
+     "int clk_thing_enable(struct clk_hw *hw)\n{\n\tstruct clk_thing *thing;\n"
+     "\tthing = to_clk_thing(hw)\n\treturn 0;\n}", "expected ';' after expression"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
