@@ -471,9 +471,11 @@ KERNEL_ANNOTATIONS = (
     "#define __guarded_by(x)", "#define __safe", "#define __private", "#define __section(x)",
     "#define __used", "#define __nocast", "#define __attribute_const__", "#define __pure",
     "#define __deprecated", "#define __randomize_layout", "#define __no_randomize_layout",
-    "#define notrace",
+    "#define notrace", "#define __malloc", "#define __scanf(a, b)",
 )
 _MISSING_SEMI = "expected ';' after expression"
+_DECLARATOR_ENDS = ("expected ';' after top level declarator", "expected ';' at end of declaration")
+_ANNOTATION_AFTER_DECLARATOR = re.compile(r"\s*(__[a-z]\w*)\s*(?:[=;{,\[]|$)")
 _PSEUDO_STEP = re.compile(r"^\s*([A-Za-z_]\w*)\s*$")
 _ROUNDS = 6
 
@@ -582,6 +584,12 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                     # "add_element" alone on a line: a step in words, a
                     # macro standing for a statement.
                     new.append(f"#define {step.group(1)}")
+            elif spelling in _DECLARATOR_ENDS:
+                annotation = _ANNOTATION_AFTER_DECLARATOR.match(lines[where[0]], where[1])
+                if annotation:
+                    # "struct sh_machine_vector mv_vapor __initmv = {": a
+                    # kernel annotation ("__" and a name) after a declarator.
+                    new.append(f"#define {annotation.group(1)}")
             elif spelling == "expected expression":
                 macro = _enclosing_call(lines[where[0]], where[1])
                 if macro and macro[0] in calls:
@@ -798,6 +806,8 @@ def _assigned_undeclared(tu, lines: List[str], offset: int, generic: bool = Fals
             continue
         if generic and re.search(rf"\b{re.escape(name)}\s*(?:->|\.\s*[A-Za-z_]|\[)", "\n".join(lines)):
             continue
+        if re.match(re.escape(name) + r'\s*"', rest):
+            continue     # 'printk(KERN_ERR "...")': a string macro, which _assume_unknowns defines
         if re.match(re.escape(name) + r"\s*=(?!=)", rest) or _argument_of(lines[where[0]], where[1]):
             found[name] = (diag.location.line, diag.location.column)
     return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .extract import Snippet
 
@@ -51,8 +51,10 @@ _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<[A-Za-z][\w
 _WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
 # "...", "....", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
 # with words after it (". do stuff with data here", "...error handling...";
-# no "=", so never a designated initialiser).
+# no "=", so never a designated initialiser), and words before an elision
+# ("PFN XXX ...": a line of output; C has no "..." after a bare name).
 _ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s*[^\W\d_][^=;{}]*|"
+                          r"[A-Za-z_]\w*(?:[ \t]+\w+)*[ \t]+\.{2,}|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
 # A rule drawn across the block ("--------", "========"): no C.
 _RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})\s*$")
@@ -79,7 +81,17 @@ _PROSE_LINE = re.compile(r"^\s*[a-z]+(?:-[a-z]+)*(?:[ \t]+[a-z]+(?:-[a-z]+)*){2,
 # A sentence of the text inside the block ("The FOO_INFO() macro can and
 # should be used where possible."): a capitalised word, then words and no
 # ';', '{', '}' or '=', with three lower-case words at least (_no_code).
-_SENTENCE_LINE = re.compile(r"^\s*[A-Z][a-z]+[ \t][^;{}=]*$")
+_SENTENCE_LINE = re.compile(r"^\s*[A-Z][a-z]+,?[ \t][^;{}=]*$")
+# A sentence ending in its full stop ("page_owner supports fseek."): three
+# words or more and a '.', which ends no line of C.
+_SENTENCE_END = re.compile(r"^\s*[A-Za-z_]\w*(?:,?[ \t]+[A-Za-z_][\w'-]*){2,}\.\s*$")
+# A qualifier that may be there or not, before a type ("[const] void
+# *dereference_key_locked([const] struct key *key)"): where a declaration
+# starts, never after a declarator as C's "a[const]" stands.
+_OPTIONAL_QUALIFIER = re.compile(r"(^\s*|[(,]\s*)\[(const|volatile)\](?=\s)")
+# A function named in the text ("via EXPORT_SYMBOL() and related functions").
+_NAMED_FUNCTION = re.compile(r"(?<=\w)\(\)")
+_CONTINUED_SENTENCE = re.compile(r"^\s*[\w'\"][^;{}=()\[\]*&|<>]*$")
 _LOWER_WORD = re.compile(r"(?<![\w(])[a-z]+(?![\w(])")
 # The keywords that can start a declaration and no expression.
 DECLARATION_START = (r"(?:void|char|short|int|long|float|double|signed|unsigned|_Bool|bool|"
@@ -231,9 +243,21 @@ def _no_code(line: str) -> bool:
     """An elided line, a note, a mode line, a rule, a step in words or a sentence."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
-    if _SENTENCE_LINE.match(line) and len(_LOWER_WORD.findall(line)) >= 3:
-        return True
-    return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
+    return _sentence(line) or (bool(_PROSE_LINE.match(line))
+                               and not any(w in _DECLARATION_WORDS for w in line.split()))
+
+
+def _sentence(line: str) -> bool:
+    return bool(_SENTENCE_END.match(line)) or bool(_SENTENCE_LINE.match(line)) and len(_LOWER_WORD.findall(line)) >= 3
+
+
+def _sentence_goes_on(line: str, prose_indent: Optional[int]) -> bool:
+    """A line of a paragraph whose first line was a sentence: as indented,
+    words, and none of C's punctuation ("parameter.  Static analysis will
+    give an error if it ...", "isn't held.")."""
+    line = _NAMED_FUNCTION.sub("", line)
+    return prose_indent == _indent(line) and bool(_CONTINUED_SENTENCE.match(line)) \
+        and len(_LOWER_WORD.findall(line)) >= 2
 
 
 def _indent(line: str) -> int:
@@ -271,6 +295,7 @@ def normalise(snippet: Snippet) -> Normalised:
     in_comment = False
     last_code = ""      # the code of the last line that had some
     last_indent = 0     # and its indentation
+    prose_indent = None  # the indentation of the sentence the last line was in
     source_lines = [l.text for l in snippet.lines]
     numbered = _numbered(source_lines)
     steps = _numbered_steps(source_lines)
@@ -315,7 +340,9 @@ def normalise(snippet: Snippet) -> Normalised:
                     escapes.append((index, col, match.group(0)))
                     text[col] = " "
         new = "".join(text)
-        if _no_code(new) and not in_comment:
+        sentence = not in_comment and (_sentence(new) or _sentence_goes_on(new, prose_indent))
+        prose_indent = _indent(new) if sentence else None
+        if (sentence or _no_code(new)) and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
@@ -344,6 +371,7 @@ def _elide_expressions(line: str) -> str:
         return _blanked(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
     line = _OMITTED_PARAMETER_LIST.sub(lambda m: _blanked(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
     line = _CONVENTION_CONSTANT.sub(lambda m: _blanked(m, 1), line)
+    line = _OPTIONAL_QUALIFIER.sub(lambda m: m.group(1) + " " + m.group(2) + " ", line)
     # An omitted place to store is a name ("___" for "..."), as pseudo-code's undeclared locals are.
     line = _ELIDED_TARGET.sub(lambda m: m.group(0).replace(m.group(1), "_" * len(m.group(1))), line)
 

@@ -199,6 +199,24 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "#define to_clk_thing(_hw) container_of(_hw, struct clk_thing, hw)\n\n"
     "int clk_thing_enable(struct clk_hw *hw)\n{\n\tstruct clk_thing *thing;\n\n"
     "\tthing = to_clk_thing(hw);\n\treturn 0;\n}\n",
+    # A tool's output around the C that reads it: words before an elision,
+    # a sentence ending in its full stop (mm/page_owner.rst).
+    "Page allocated via order XXX, ...\nPFN XXX ...\n// Detailed stack\n  By default, it will dump every pfn, to start with a given pfn,\n"
+    "  thing_owner supports fseek.\n\n  FILE *fp = fopen(\"/sys/kernel/debug/thing_owner\", \"r\");\n"
+    "  fseek(fp, pfn_start, SEEK_SET);\n",
+    # A note of the text in the block, naming a function (arm/samsung-s3c24xx/overview.rst);
+    # annotations before and after a prototype (process/coding-style.rst).
+    "void thing_set(struct thing *t)\n{\n\tt->ready = 1;\n}\n\nNote, since the code is marked as __init, it\n"
+    "should not be exported via EXPORT_SYMBOL() and related functions.\n",
+    "static __always_inline __init __printf(4, 5) void * __must_check thing(int v,\n"
+    "\t\tsize_t size, u8 count, char *fmt, ...) __malloc\n{\n\treturn NULL;\n}\n",
+    # A kernel annotation after a declarator (sh/new-machine.rst).
+    "struct thing_vector mv_thing __initmv = {\n\t.name = \"thing\",\n};\nstatic int hits __cache_hot;\n",
+    # A qualifier that may be there or not, and a note of the text indented
+    # into the block, a sentence over lines (security/keys/core.rst).
+    "[const] void *dereference_thing_locked([const] struct thing *t);\n\n"
+    "Note that the result takes its constness from the thing\nparameter.  Static analysis warns if it thinks the lock\n"
+    "isn't held.\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
@@ -231,6 +249,12 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("#define to_clk_thing(_hw) container_of(_hw, struct clk_thing, hw)\n"
      "int clk_thing_enable(struct clk_hw *hw)\n{\n\tstruct clk_thing *thing;\n"
      "\tthing = to_clk_thing(hw)\n\treturn 0;\n}", "expected ';' after expression"),
+    ("[const] void *dereference_thing_locked([const] struct thing *t int flags);", "expected ')'"),
+    # A sentence goes on in words only: the call after it is C.
+    ("Note that the thing is set\nhere, and then\nthing_set(t)\nthing_put(t);", "expected ';' after expression"),
+    ("static int hits __cache_hot\nstatic int misses;", "expected ';' at end of declaration"),
+    # C's own "a[const]" is no optional qualifier.
+    ("void f(int a[const] int b);", "expected ')'"),
 ])
 def test_true_syntax_defects_in_generic_code(code, message):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in code.split("\n"))
@@ -329,3 +353,36 @@ def test_error_numbers_are_the_kernels():
     misspelt = lint(doc.replace("EBUSY", "EBUSSY"))
     assert [(f.line, f.code, f.message) for f in misspelt] == [
         (12, "ED103", "use of undeclared identifier 'EBUSSY'")]
+
+
+def test_log_levels_are_the_kernels():
+    doc = snippet_doc("""
+        noinstr void foo_nmi(struct pt_regs *regs)
+        {
+        	irqentry_state_t state = irqentry_nmi_enter(regs);
+
+        	instrumentation_begin();
+        	printk(KERN_ERR "foo: NMI on CPU %d\\n", cpu);
+        	instrumentation_end();
+        	irqentry_nmi_exit(regs, state);
+        }
+    """)
+    assert lint(doc) == []
+    misspelt = lint(doc.replace("KERN_ERR", "KERN_EER"))
+    assert [(f.line, f.code, f.message) for f in misspelt] == [
+        (11, "ED103", "use of undeclared identifier 'KERN_EER'")]
+
+
+def test_a_string_macro_in_generic_code_is_no_local():
+    # input/input-programming.rst: PREFIX before a string literal is a
+    # macro that is a string, not a pseudo-code local to declare.
+    doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" for l in (
+        "static int __init thing_init(void)",
+        "{",
+        "\tif (request_thing(THING_IRQ, 0)) {",
+        "\t\tprintk(PREFIX \"thing.c: no irq %d\\n\", thing_irq);",
+        "\t\treturn -EBUSY;",
+        "\t}",
+        "\treturn 0;",
+        "}"))
+    assert lint(doc) == []

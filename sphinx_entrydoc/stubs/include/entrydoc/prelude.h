@@ -18,6 +18,7 @@
 
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/kern_levels.h>
 #include <asm/ptrace.h>
 #include <linux/instrumentation.h>
 #include <linux/preempt.h>
