@@ -1,6 +1,5 @@
 """Hostile snippets cost their document an ED107, in every front end, and
 never hide findings, hang a run or take it down; limits are checked."""
-import io
 import os
 import subprocess
 import sys

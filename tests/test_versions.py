@@ -2,8 +2,6 @@
 where every report names it."""
 import io
 import json
-import os
-import sys
 
 import pytest
 
