@@ -401,12 +401,13 @@ def _attribute_macros(code: str, api: Api) -> List[str]:
 def _synopsis_semicolons(code: str) -> str:
     """A synopsis lists prototypes without their ';' (a snippet of nothing
     but prototypes, on one line or over several, and declarations that have
-    their ';'): that is a habit, not a defect.  The ';' goes right after the
+    their ';'): that is a habit, not a defect, unless another prototype of
+    the snippet has its ';'.  The ';' goes right after the
     prototype's last code, before a comment that may follow, so nothing
     else on the line moves."""
     lines = code.split("\n")
     ends = []            # (line, column) after each prototype's last code
-    statement, in_comment = "", False
+    statement, in_comment, terminated = "", False, False
     for number, line in enumerate(lines):
         pieces, in_comment = code_ranges(line, in_comment)
         code_pieces = [(start, end) for start, end, kind in pieces if kind != "comment"]
@@ -418,12 +419,14 @@ def _synopsis_semicolons(code: str) -> str:
             continue     # the parameters go on on the next line
         whole, statement = statement.strip(), ""
         if whole.endswith(";"):
+            if _PROTOTYPE.match(whole[:-1]):
+                terminated = True
             continue
         if not _PROTOTYPE.match(whole) or set(whole.replace("*", " ").split("(")[0].split()) & _STATEMENT_WORDS:
             return code
         ends.append((number, len(line[:code_pieces[-1][1]].rstrip())))
-    if statement or not ends:
-        return code
+    if statement or not ends or terminated:
+        return code     # a prototype with its ';' beside one without: a slip, not the habit
     for number, column in ends:
         lines[number] = lines[number][:column] + ";" + lines[number][column:]
     return "\n".join(lines)

@@ -315,6 +315,9 @@ def normalise(snippet: Snippet) -> Normalised:
         if bullet:
             text[bullet.start(1)] = " "
         for start, end, kind in pieces:
+            if kind == "comment":
+                _comment_for_parameters(line, start, end, text)
+        for start, end, kind in pieces:
             segment = line[start:end]
             arrow = segment.find(ARROW)
             if arrow >= 0 and kind in ("code", "comment") and index not in arrows:
@@ -361,6 +364,24 @@ def normalise(snippet: Snippet) -> Normalised:
         in_comment = next_comment
     return Normalised(snippet=snippet, code="\n".join(out) + "\n", arrows=arrows,
                       escapes=escapes, elided_lines=elided)
+
+
+def _comment_for_parameters(line: str, start: int, end: int, text: List[str]) -> None:
+    """A comment where parameters or an argument stand ("(void *data,
+    /* XXX: fill header */)", "probe("wip", /* XXX: tracepoint */, fn)"):
+    the comma before it goes from a prototype, the comment becomes a 0 in a
+    call.  A comma before ')' with no comment is still a slip, and so is one
+    before a note set off in a column of its own ("uint64_t lpid,\t\t/* LPAR
+    ID */)": that comment is the parameter's, not a stand-in."""
+    before, after = line[:start].rstrip(), line[end:].lstrip()
+    if not before.endswith(",") or after[:1] not in (",", ")"):
+        return
+    if after.startswith(")") and line[len(before):start] not in ("", " "):
+        return
+    if after.startswith(")") and _PARAMETER_BEFORE.search(before):
+        text[len(before) - 1] = " "
+    else:
+        text[start:end] = ["0"] + [" "] * (end - start - 1)
 
 
 def _elide_expressions(line: str) -> str:

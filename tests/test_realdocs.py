@@ -210,6 +210,10 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "should not be exported via EXPORT_SYMBOL() and related functions.\n",
     "static __always_inline __init __printf(4, 5) void * __must_check thing(int v,\n"
     "\t\tsize_t size, u8 count, char *fmt, ...) __malloc\n{\n\treturn NULL;\n}\n",
+    # A comment standing for parameters and for an argument
+    # (trace/rv/da_monitor_instrumentation.rst).
+    "static void handle_thing(void *data, /* XXX: fill header */)\n{\n\tthing_event(data);\n}\n\n"
+    "static int thing_init(void)\n{\n\treturn attach_probe(\"thing\", /* XXX: tracepoint */, handle_thing);\n}\n",
     # A kernel annotation after a declarator (sh/new-machine.rst).
     "struct thing_vector mv_thing __initmv = {\n\t.name = \"thing\",\n};\nstatic int hits __cache_hot;\n",
     # A qualifier that may be there or not, and a note of the text indented
@@ -253,6 +257,13 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # A sentence goes on in words only: the call after it is C.
     ("Note that the thing is set\nhere, and then\nthing_set(t)\nthing_put(t);", "expected ';' after expression"),
     ("static int hits __cache_hot\nstatic int misses;", "expected ';' at end of declaration"),
+    # A synopsis without its ';' is a habit; one prototype without it among
+    # others that have it is a slip (core-api/protection-keys.rst).
+    ("int thing_alloc(unsigned long flags)\nint thing_free(int thing);\nint thing_protect(unsigned long start,\n"
+     "\t\t  size_t len, int thing);", "expected ';' at end of declaration"),
+    # A comma before ')' with no comment for what is left out is a slip.
+    ("static void handle_thing(void *data, )\n{\n}", "expected parameter declarator"),
+    ("uint64_t hypercall(const uint64_t H_STOP,\n\tuint64_t lpid,\t\t/* partition */)", "expected parameter declarator"),
     # C's own "a[const]" is no optional qualifier.
     ("void f(int a[const] int b);", "expected ')'"),
 ])
