@@ -254,10 +254,12 @@ def _sentence(line: str) -> bool:
 def _sentence_goes_on(line: str, prose_indent: Optional[int]) -> bool:
     """A line of a paragraph whose first line was a sentence: as indented,
     words, and none of C's punctuation ("parameter.  Static analysis will
-    give an error if it ...", "isn't held.")."""
+    give an error if it ...", "isn't held."); never a line that starts with
+    a keyword of C ("return x", its ';' forgotten)."""
     line = _NAMED_FUNCTION.sub("", line)
+    words = line.split()
     return prose_indent == _indent(line) and bool(_CONTINUED_SENTENCE.match(line)) \
-        and len(_LOWER_WORD.findall(line)) >= 2
+        and len(_LOWER_WORD.findall(line)) >= 3 and bool(words) and words[0] not in C_KEYWORDS
 
 
 def _indent(line: str) -> int:

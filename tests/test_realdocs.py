@@ -256,6 +256,7 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("[const] void *dereference_thing_locked([const] struct thing *t int flags);", "expected ')'"),
     # A sentence goes on in words only: the call after it is C.
     ("Note that the thing is set\nhere, and then\nthing_set(t)\nthing_put(t);", "expected ';' after expression"),
+    ("int f(void)\n{\n\tNote that the thing is set here\n\treturn x + y\n}", "expected ';' after return statement"),
     ("static int hits __cache_hot\nstatic int misses;", "expected ';' at end of declaration"),
     # A synopsis without its ';' is a habit; one prototype without it among
     # others that have it is a slip (core-api/protection-keys.rst).
