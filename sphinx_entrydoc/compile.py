@@ -569,9 +569,9 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
             match = _UNDECLARED_CALL.match(spelling)
             if match:
                 if where and not lines[where[0]][:where[1]].strip() \
-                        and _FUNCTION_POINTER_TYPE.match(lines[where[0]][where[1]:]):
+                        and _function_pointer_returns(lines[where[0]], where[1]):
                     # "ssize_t (*show)(struct device *dev, ...);" starting a
-                    # line: the name a function pointer returns is a type.
+                    # line, which clang takes for a call of ssize_t.
                     new.append(_assumed_type(match.group(1)))
                     continue
                 calls.setdefault(match.group(1), []).append(where)
@@ -615,11 +615,10 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 # scope, '__uint(type, BPF_MAP_TYPE_QUEUE);' in a structure: a
                 # whole line that calls a name is a declaration macro.
                 statement = _DECLARATION_MACRO.match(lines[where[0]])
-                pointer = _FUNCTION_POINTER_TYPE.match(lines[where[0]][where[1]:])
-                if pointer and pointer.group(1) not in C_KEYWORDS:
-                    # "umode_t (*is_visible)(...);" in a structure: the
-                    # name a function pointer returns is a type.
-                    new.append(_assumed_type(pointer.group(1)))
+                returned = _function_pointer_returns(lines[where[0]], where[1])
+                if returned:
+                    # "umode_t (*is_visible)(...);" in a structure.
+                    new.append(_assumed_type(returned))
                 elif statement:
                     new.append(f"#define {statement.group(1)}(...)")
         new = [d for d in dict.fromkeys(new) if d not in assumed]
@@ -771,6 +770,13 @@ def _annotates_declaration(lines: List[str], where: Optional[Tuple[int, int]], n
     line = lines[where[0]]
     return not line[:where[1]].strip() and line[where[1]:].startswith(name) \
         and bool(_TYPE_KEYWORD_FOLLOWS.match(line, where[1] + len(name)))
+
+
+def _function_pointer_returns(line: str, col0: int) -> Optional[str]:
+    """The name a function pointer declared at ``col0`` returns
+    ("umode_t (*is_visible)(...)"): a type, whatever clang took it for."""
+    pointer = _FUNCTION_POINTER_TYPE.match(line, col0)
+    return pointer.group(1) if pointer and pointer.group(1) not in C_KEYWORDS else None
 
 
 def _called_by_macro(lines: List[str], macro: str) -> List[str]:

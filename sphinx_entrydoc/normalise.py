@@ -240,11 +240,11 @@ _DECLARATION_WORDS = C_KEYWORDS - {"break", "case", "continue", "default", "do",
 
 
 def _no_code(line: str) -> bool:
-    """An elided line, a note, a mode line, a rule, a step in words or a sentence."""
+    """An elided line, a note, a mode line, a rule or a step in words (a
+    sentence is _sentence's, which the caller asks first)."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
-    return _sentence(line) or (bool(_PROSE_LINE.match(line))
-                               and not any(w in _DECLARATION_WORDS for w in line.split()))
+    return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
 
 
 def _sentence(line: str) -> bool:
