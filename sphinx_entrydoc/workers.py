@@ -349,6 +349,7 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
         os.dup2(log, 2)
     from . import runner   # the tasks; a prestarted worker imports it here, in parallel
     runner.preload(stage)
+    _settle()
     while True:
         try:
             message = conn.recv()
@@ -371,6 +372,15 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
             conn.send(runner.prepare_one(payload))
         else:
             conn.send(runner.finish_one(payload))
+
+
+def _settle() -> None:
+    """What has been loaded so far lives as long as the process: the cycle
+    collector stops walking it (gc.freeze), and starts working again if
+    the front end paused it for its imports (see :func:`prestart`)."""
+    import gc
+    gc.freeze()
+    gc.enable()
 
 
 def limit_memory(limit: int) -> None:
@@ -431,6 +441,11 @@ def prestart() -> None:
     :func:`discard_prestarted`."""
     if _EARLY:
         return
+    import gc
+    # The modules loaded so far, frozen: a collection in any process no
+    # longer walks them, nor writes to the pages they share with the
+    # workers (each such write a page copied).
+    gc.freeze()
     try:
         for stage in (PREPARE, FINISH):
             _EARLY[stage] = _Worker(stage, setup=False)
