@@ -128,14 +128,16 @@ def prepare(source: Source, config: Config, doctree: Optional[nodes.document] = 
     return Prepared(document, config)
 
 
-def finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
+def finish(prepared: Prepared, threads: int = 1) -> Tuple[List[Finding], Document]:
     """Steps normalise to check (libclang, the rules) of a prepared document.
     Raises CheckAborted when the compiler crashes or a snippet nests deeper
     than the checker can follow: the findings would be incomplete, and
-    must not pass for a clean document."""
+    must not pass for a clean document.  ``threads``: 2 compiles two
+    snippets at a time, for a caller with a core to spare (the findings are
+    the same either way)."""
     with _no_swallowed_errors() as swallowed:
         try:
-            result = _finish(prepared)
+            result = _finish(prepared, threads)
         except RecursionError:
             swallowed.append(RecursionError())
         if swallowed:
@@ -175,7 +177,7 @@ class _no_swallowed_errors:
         return False
 
 
-def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
+def _finish(prepared: Prepared, threads: int = 1) -> Tuple[List[Finding], Document]:
     document, config = prepared.document, prepared.config
     if prepared.skip:
         return [], document
@@ -187,7 +189,7 @@ def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     api = _load_api(config)
     entry_style = document.decision.entry_style
     model = model_for(api, config.stub_dirs)
-    compiled = _compile_all(normalised, api, entry_style, model) if api is not None else []
+    compiled = _compile_all(normalised, api, entry_style, model, threads) if api is not None else []
     document.compiled = compiled
     ctx = Context(document=document, config=config, api=api, normalised=normalised, compiled=compiled,
                   entry_style=entry_style)
@@ -212,23 +214,68 @@ def _finish(prepared: Prepared) -> Tuple[List[Finding], Document]:
     return sorted(kept), document
 
 
-def _compile_all(normalised, api, entry_style: bool, model):
+def _compile_all(normalised, api, entry_style: bool, model, threads: int = 1):
     """Compile every snippet; a generic one that fails and is printed as two
     columns side by side is compiled column by column instead, when that
     reading explains its errors (leaves no more of them)."""
     from .compile import compile_snippet
     from .normalise import side_by_side
-    compiled = []
-    for n in normalised:
+
+    def one(n):
         generic = _generic(n.snippet, entry_style, model)
         result = compile_snippet(n, api, generic=generic)
         columns = side_by_side(n) if generic and result.diagnostics else []
         parts = [compile_snippet(c, api, generic=True) for c in columns]
         if parts and sum(len(p.diagnostics) for p in parts) <= len(result.diagnostics):
-            compiled.extend(parts)
-        else:
-            compiled.append(result)
-    return compiled
+            return parts
+        return [result]
+    if threads < 2:
+        return [c for n in normalised for c in one(n)]
+    return [c for group in _in_two_threads(one, normalised) for c in group]
+
+
+def _in_two_threads(work, items: list) -> list:
+    """``[work(item) for item in items]``, two items at a time: libclang
+    lets go of Python's lock while it parses (ctypes does for every call),
+    so one snippet is parsed while the other is walked, each snippet on its
+    own translation unit and index (clang.index).  The first exception, in
+    the items' order, is raised after both threads are done."""
+    if len(items) < 2:
+        return [work(item) for item in items]
+    import threading
+    results: list = [None] * len(items)
+    failures: list = [None] * len(items)
+    taken = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def run():
+        while True:
+            with lock:
+                position = next(taken, None)
+            if position is None:
+                return
+            try:
+                results[position] = work(items[position])
+            except BaseException as exc:   # noqa: B036 - raised again in the caller's thread
+                failures[position] = exc
+
+    # As deep a stack as the main thread's: a walk that nests deeply must
+    # end in the same RecursionError there and here, never a crash.
+    previous = threading.stack_size(THREAD_STACK)
+    try:
+        helper = threading.Thread(target=run, name="entrydoc-compile", daemon=True)
+        helper.start()
+    finally:
+        threading.stack_size(previous)
+    run()
+    helper.join()
+    for failure in failures:
+        if failure is not None:
+            raise failure
+    return results
+
+
+THREAD_STACK = 64 * 1024 ** 2   # bytes; the main thread has 8 MiB where ulimit -s is the default
 
 
 def _generic(snippet, entry_style: bool, model) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import threading
 
 from .errors import LibclangMissing
 
@@ -34,14 +35,25 @@ def cindex():
     return module
 
 
-@functools.lru_cache(maxsize=None)
+# One index per thread and kind: snippets compile in two threads at once
+# (check.py), and a libclang index is not to be shared between threads.
+# Keyed by the thread's identifier, which a later thread may reuse once
+# the first has ended: one index is then used by one thread at a time.
+_INDEXES: dict = {}
+
+
 def index(snippets: bool = False):
-    """The shared index.  ``snippets``: the one snippets are parsed with,
+    """This thread's index.  ``snippets``: the one snippets are parsed with,
     which leaves the precompiled stubs' declarations out of a translation
     unit's top-level cursors: a snippet's own are all any check walks, and
     each of the stubs' hundred was a call back into Python per parse (about
     1 ms of a 2-3 ms parse)."""
-    # Released before interpreter shutdown: the bindings' __del__ fails once
-    # their module globals are gone.
-    atexit.register(index.cache_clear)
-    return cindex().Index.create(excludeDecls=snippets)
+    key = (threading.get_ident(), snippets)
+    made = _INDEXES.get(key)
+    if made is None:
+        if not _INDEXES:
+            # Released before interpreter shutdown: the bindings' __del__
+            # fails once their module globals are gone.
+            atexit.register(_INDEXES.clear)
+        made = _INDEXES[key] = cindex().Index.create(excludeDecls=snippets)
+    return made

@@ -227,6 +227,8 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
             for worker in pool:
                 if worker.task is None and queues[worker.stage]:
                     worker.task, payload = queues[worker.stage].pop()
+                    if worker.stage == FINISH:
+                        payload = (payload, 2 if _last_in_flight(worker, pool, queues) else 1)
                     worker.started = time.monotonic()
                     worker.conn.send((worker.stage, payload))
             busy = [w for w in pool if w.task is not None]
@@ -265,6 +267,16 @@ def _supervised(tasks, jobs: int, timeout: float, memory_limit: int = DEFAULT_ME
     return results
 
 
+def _last_in_flight(worker, pool, queues) -> bool:
+    """Whether the task just given to ``worker`` is all the run has left
+    to do, on a machine of two cores or more: the cores the other workers
+    used are idle, so it compiles two snippets at a time (the last document
+    of a run, and a run of one: most of a cold check's wait)."""
+    from .settings import available_cpus
+    return (not queues[PREPARE] and not queues[FINISH]
+            and all(w is worker or w.task is None for w in pool) and available_cpus() > 1)
+
+
 def check_one(task: Tuple[Source, Config]):
     """("ok", findings), ("skipped", why the selection skipped it), ("error",
     one line) or ("fatal", one line): both stages in this process.  Returns
@@ -295,13 +307,15 @@ def prepare_one(task: Tuple[Source, Config]):
     return _guarded(source.path, run)
 
 
-def finish_one(data: bytes):
+def finish_one(task: Tuple[bytes, int]):
     """The second stage in a worker: ("ok", findings) or an error line.  The
-    supervisor hands the first stage's bytes over without unpickling them."""
+    supervisor hands the first stage's bytes over without unpickling them,
+    with the number of threads to compile in (check.finish)."""
     import pickle
     from .check import finish
+    data, threads = task
     prepared = pickle.loads(data)
-    return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared)[0]))
+    return _guarded(prepared.document.source.path, lambda: ("ok", finish(prepared, threads)[0]))
 
 
 def finish_prepared(task):
@@ -343,6 +357,7 @@ def preload(stage: str) -> None:
             sys.modules.setdefault("pygments", None)
             from . import check, rst, selection, stubs  # noqa: F401
             rst.docutils_settings()
+            warm_up_parser()   # needs no settings: done before they arrive
             stubs.library_stamp()   # names the stub model's cache file; no library loaded
         elif stage in (FINISH, CALL):   # CALL: the Sphinx extension's worker, which compiles
             from . import check, compile, context, flow, rules  # noqa: F401
@@ -367,6 +382,62 @@ def warm(stage: str, config: Config) -> None:
             api.snippet_args()
     except Exception:  # noqa: BLE001 - the first document reports it properly
         pass
+
+
+# Parsed once by a parsing worker while it waits for its first document.
+# docutils compiles its patterns on first use, and a cold parse of a
+# kernel-sized page takes twice a warm one: this text has the constructs
+# such pages use, so the first real document finds them compiled.
+WARM_UP_TEXT = """\
+Title
+=====
+
+Section
+-------
+
+A paragraph with ``literal text``, *emphasis*, **strong**, a_reference_,
+`an interpreted text`, a function() and a footnote [#]_.
+
+.. _a_reference: https://example.org
+
+.. [#] A footnote.
+
+* A bullet list item
+* Another
+
+1. An enumerated item
+2. Another
+
+term
+   A definition.
+
+:field: A field list.
+
+.. note::
+
+   An admonition.
+
+.. code-block:: c
+
+\tnoinstr void f(struct pt_regs *regs)
+\t{
+\t\tinstrumentation_begin();
+\t}
+
+A literal block::
+
+\tg(1);
+
+=====  =====
+a      b
+=====  =====
+"""
+
+
+def warm_up_parser() -> None:
+    """Parse :data:`WARM_UP_TEXT` and throw the tree away (see there)."""
+    from .rst import parse_rst
+    parse_rst(WARM_UP_TEXT, "<warm-up>")
 
 
 def _guarded(path: str, run):

@@ -300,7 +300,7 @@ if stage == "prepare":
     status, data = runner.prepare_one(task)
     sys.stdout.buffer.write(data)
 else:
-    status, findings = runner.finish_one(sys.stdin.buffer.read())
+    status, findings = runner.finish_one((sys.stdin.buffer.read(), 1))
     print(",".join(f"{f.line}:{f.code}" for f in findings), file=sys.stderr)
 loaded = {m.split(".")[0] if not m.startswith("sphinx_entrydoc") else m for m in sys.modules}
 print(" ".join(sorted(loaded)), file=sys.stderr)
@@ -325,3 +325,100 @@ def test_each_worker_loads_only_what_its_stage_needs(tmp_path):
     compiled_modules = set(compiled_modules.split())
     assert {"clang", "sphinx_entrydoc.normalise", "sphinx_entrydoc.compile"} <= compiled_modules
     assert "docutils" not in compiled_modules
+
+
+# -- two snippets at a time: the last document in flight -------------------------------
+
+def two_snippets(first: str, second: str) -> str:
+    return document(first) + "\nMore\n----\n\n.. code-block:: c\n\n" + "".join(
+        f"   {line}\n" if line else "\n" for line in second.splitlines())
+
+
+def test_a_deep_expression_beside_another_snippet_is_checked_in_two_threads(tmp_path):
+    # A run of one document compiles its snippets two at a time; the deep
+    # one still gets its finding, and so does its neighbour.
+    out = lint(tmp_path, two_snippets(NOINSTR_CALL % "", NOINSTR_CALL % ("+1" * 3000)))
+    found = [line.split(" call to ")[0] for line in out.stdout.splitlines() if " call to " in line]
+    assert found == ["doc.rst:8:14: ED201", "doc.rst:9:5: ED201", "doc.rst:19:14: ED201", "doc.rst:20:5: ED201"], \
+        out.stdout + out.stderr
+    assert out.returncode == 1
+
+
+@pytest.mark.parametrize("crash_first", [True, False])
+def test_a_crash_in_either_thread_is_ed107(tmp_path, crash_first):
+    deep = NOINSTR_CALL % ("+1" * 20000)
+    snippets = (deep, NOINSTR_CALL % "") if crash_first else (NOINSTR_CALL % "", deep)
+    out = lint(tmp_path, two_snippets(*snippets))
+    assert out.stdout.startswith("doc.rst:1:1: ED107 this document was not checked: the checker crashed"), \
+        out.stdout + out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_two_threads_keep_the_order_and_raise_the_first_failure():
+    from sphinx_entrydoc.check import _in_two_threads
+    assert _in_two_threads(lambda x: x * x, list(range(9))) == [x * x for x in range(9)]
+    assert _in_two_threads(lambda x: x, [7]) == [7]
+
+    def work(x):
+        if x in (3, 5):
+            raise ValueError(x)
+        return x
+    with pytest.raises(ValueError, match="3"):
+        _in_two_threads(work, list(range(8)))
+
+
+def test_two_threads_find_what_one_finds():
+    import glob
+    from sphinx_entrydoc import check
+    from sphinx_entrydoc.config import Config
+    from sphinx_entrydoc.read import read_source
+    config = Config(documents=("all",), profile="review")
+    paths = sorted(glob.glob(os.path.join(ROOT, "tests", "realdocs", "*.rst"))
+                   + glob.glob(os.path.join(ROOT, "example_docs", "*", "*.rst")))
+    compared = 0
+    for path in paths:
+        source = read_source(path)
+        one, _ = check.finish(check.prepare(source, config), threads=1)
+        two, document = check.finish(check.prepare(source, config), threads=2)
+        assert two == one, path
+        compared += len(document.c_snippets) > 1
+    assert compared >= 10   # documents that did compile two snippets at a time
+
+
+class _Busy:
+    def __init__(self, task=None):
+        self.task = task
+
+
+def test_only_the_last_task_in_flight_compiles_in_two_threads(monkeypatch):
+    import sphinx_entrydoc.settings as settings
+    monkeypatch.setattr(settings, "available_cpus", lambda: 2)
+    worker, other = _Busy(0), _Busy()
+    idle = {workers.PREPARE: [], workers.FINISH: []}
+    assert runner._last_in_flight(worker, [other, worker], idle)
+    assert not runner._last_in_flight(worker, [_Busy(1), worker], idle)        # another document parses
+    assert not runner._last_in_flight(worker, [other, worker], {**idle, workers.PREPARE: [(2, None)]})
+    assert not runner._last_in_flight(worker, [other, worker], {**idle, workers.FINISH: [(2, b"")]})
+    monkeypatch.setattr(settings, "available_cpus", lambda: 1)
+    assert not runner._last_in_flight(worker, [other, worker], idle)          # no core to spare
+
+
+def test_the_parsing_worker_warms_docutils_on_a_page_without_errors():
+    # The warm-up page must exercise the parser, not its error paths.
+    from sphinx_entrydoc.rst import parse_rst
+    tree = parse_rst(runner.WARM_UP_TEXT, "<warm-up>")
+    assert not [n for n in tree.findall() if n.tagname == "system_message"]
+    kinds = {n.tagname for n in tree.findall()}
+    assert {"literal_block", "bullet_list", "enumerated_list", "table", "note", "footnote"} <= kinds
+
+
+def test_the_cycle_collector_is_paused_for_the_imports_and_frozen_at_the_forks():
+    code = ("import gc\nfrom sphinx_entrydoc import cli, workers\n"
+            "seen = []\n"
+            "workers.prestart = lambda *a: seen.append(gc.isenabled())\n"
+            "try:\n    cli.main(['lint', '--version'])\nexcept SystemExit:\n    pass\n"
+            "print(seen, gc.isenabled())\n"
+            "gc.disable(); workers._settle()\n"          # a worker, once it has loaded its stage
+            "print(gc.isenabled(), gc.get_freeze_count() > 0)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split("\n")[1:3] == ["[False] True", "True True"], out.stdout + out.stderr   # after --version
