@@ -370,11 +370,12 @@ def _stub_dirs(extra_dirs: Iterable[str]) -> Tuple[str, ...]:
     return tuple(dirs) + (os.path.realpath(BUILTIN_STUBS),)
 
 
-def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
+def stub_headers(dirs: Tuple[str, ...], walked: Optional[List[str]] = None) -> List[Tuple[str, str]]:
     """(directory, header) for every ``.h`` under the stub directories, in a
     stable order.  Symbolic links are followed only while they stay inside
     the stub directories; one that leads out is refused (one clear error),
-    so a link in a ``--stubs`` directory can never show clang another file."""
+    so a link in a ``--stubs`` directory can never show clang another file.
+    ``walked``: gets every directory read."""
     found: List[Tuple[str, str]] = []
     for directory in dirs:
         seen = set()
@@ -384,6 +385,8 @@ def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
                 subdirs[:] = []
                 continue
             seen.add(real_root)
+            if walked is not None:
+                walked.append(root)
             for name in list(subdirs) + files:
                 path = os.path.join(root, name)
                 if (name in subdirs or name.endswith(".h")) and os.path.islink(path):
@@ -398,19 +401,49 @@ def stub_headers(dirs: Tuple[str, ...]) -> List[Tuple[str, str]]:
     return found
 
 
+# The last fingerprint of each set of stub directories, with the status
+# of every directory walked and header read for it: every document asks
+# (a tree's skipped ones too), and a stat of each is a fifth of reading
+# and hashing them all again.
+_FINGERPRINTS: Dict[Tuple[str, ...], tuple] = {}
+# A file changed this recently may change again within the same clock
+# tick, its status unchanged: such a reading is not kept ("racy git").
+_SETTLED = 2.0   # seconds
+
+
 def _fingerprint(dirs: Tuple[str, ...]) -> Tuple[str, Tuple[str, ...], Tuple[str, ...]]:
+    known = _FINGERPRINTS.get(dirs)
+    if known is not None and _statuses(known[0]) == known[1]:
+        return known[2]
     digest = hashlib.sha256()
     headers = []
     visible = []
+    walked: List[str] = []
     builtin = os.path.realpath(BUILTIN_STUBS)
-    for directory, path in stub_headers(dirs):
+    for directory, path in stub_headers(dirs, walked):
         digest.update(path.encode() + b"\0")
         with open(path, "rb") as handle:
             digest.update(handle.read())
         visible.append(path)
         if directory != builtin and os.path.dirname(path) == directory:
             headers.append(path)
-    return digest.hexdigest(), tuple(headers), tuple(visible)
+    result = digest.hexdigest(), tuple(headers), tuple(visible)
+    paths = tuple(walked) + tuple(visible)
+    statuses = _statuses(paths)
+    import time
+    if statuses is not None and all(time.time() - status[0] / 1e9 > _SETTLED for status in statuses):
+        _FINGERPRINTS[dirs] = (paths, statuses, result)
+    return result
+
+
+def _statuses(paths: Tuple[str, ...]) -> Optional[tuple]:
+    """(modification time, size, inode, device) of each path, or None if
+    one is gone.  A directory's changes when an entry is added, removed or
+    renamed, a header's when it is written."""
+    try:
+        return tuple((s.st_mtime_ns, s.st_size, s.st_ino, s.st_dev) for s in map(os.stat, paths))
+    except OSError:
+        return None
 
 
 def load_api(extra_dirs: Iterable[str] = (), version: Optional[kversion.Version] = None) -> Api:

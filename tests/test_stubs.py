@@ -116,3 +116,43 @@ def test_the_library_named_without_importing_the_bindings_is_the_one_they_load(m
     assert imported == "False" and found == loaded
     monkeypatch.setenv("LIBCLANG_LIBRARY_PATH", "/elsewhere")
     assert stubs._wheel_library() is None   # the bindings decide then
+
+
+def test_the_stub_fingerprint_is_reused_only_while_no_header_or_directory_changed(tmp_path):
+    import os
+    import time
+
+    from sphinx_entrydoc import stubs as model
+    stubs = tmp_path / "stubs"
+    (stubs / "linux").mkdir(parents=True)
+    header = stubs / "linux" / "a.h"
+    header.write_text("void a(void);\n")
+    settled = [time.time() - 600]
+
+    def settle(*paths):   # as if written ten minutes ago, each time a second later
+        settled[0] += 1
+        for path in paths:
+            os.utime(path, (settled[0], settled[0]))
+    settle(header, stubs / "linux", stubs)
+    dirs = model._stub_dirs([str(stubs)])
+    first = model._fingerprint(dirs)
+    assert model._FINGERPRINTS[dirs][2] == first            # kept: nothing changed lately
+    assert model._fingerprint(dirs) == first
+
+    header.write_text("void b(void);\n")                    # the same size
+    settle(header)
+    second = model._fingerprint(dirs)
+    assert second[0] != first[0]
+
+    (stubs / "linux" / "b.h").write_text("void c(void);\n")  # a new header in a subdirectory
+    settle(stubs / "linux" / "b.h", stubs / "linux")
+    third = model._fingerprint(dirs)
+    assert str(stubs / "linux" / "b.h") in third[2] and third[0] != second[0]
+
+    os.remove(stubs / "linux" / "b.h")
+    settle(stubs / "linux")
+    assert model._fingerprint(dirs)[0] == second[0]
+
+    header.write_text("void d(void);\n")                    # just now: never kept
+    fresh = model._fingerprint(dirs)
+    assert fresh[0] != second[0] and model._FINGERPRINTS[dirs][2] != fresh
