@@ -18,7 +18,10 @@ A call the stubs do not declare is, in this order:
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Tuple
 
 SNIPPET, REMOVED, TYPO, PLACEHOLDER = "snippet", "removed", "typo", "placeholder"
 

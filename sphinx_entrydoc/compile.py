@@ -18,7 +18,10 @@ import dataclasses
 import functools
 import os
 import re
-from typing import Dict, List, Optional, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from . import ppscreen
 from .clang import cindex, index

@@ -4,7 +4,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from typing import List, Optional
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
 
 from .compile import Compiled
 from .config import Config

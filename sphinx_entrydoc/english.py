@@ -13,7 +13,10 @@ questions are asked of it:
 from __future__ import annotations
 
 import functools
-from typing import Dict
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict
 
 # The table's floor: the count pyspellchecker gives its rarest words.
 RARE = 50

@@ -11,7 +11,10 @@ decide what to report.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from .clang import cindex
 from .compile import Call, Compiled, _walk as walk
@@ -31,7 +34,8 @@ class Frame:
     returns_state: bool
 
 
-State = Tuple[Frame, ...]
+if TYPE_CHECKING:
+    State = Tuple[Frame, ...]
 
 
 @dataclasses.dataclass(frozen=True)

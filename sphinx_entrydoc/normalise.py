@@ -12,7 +12,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import Dict, List, Optional, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional, Tuple
 
 from .extract import Snippet
 

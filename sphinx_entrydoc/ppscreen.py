@@ -37,7 +37,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from typing import Iterable, List, Optional, Sequence, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterable, List, Optional, Sequence, Tuple
 
 # Directives that open a file, and pragmas that look at one.
 FILE_DIRECTIVES = ("include", "include_next", "import", "embed", "__include_macros")

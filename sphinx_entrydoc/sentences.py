@@ -3,7 +3,10 @@ into the paragraph's raw markup (so findings keep exact columns)."""
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator, List, Tuple
 
 # name() in running text, ``name()`` in inline literals, :c:func:`name` and
 # :c:func:`name()` in roles, and brace forms such as irqentry_{enter,exit}().

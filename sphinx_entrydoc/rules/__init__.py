@@ -12,7 +12,10 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import sys
-from typing import Dict, Optional
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Optional
 
 from ..findings import Finding, Fix, SEVERITIES
 

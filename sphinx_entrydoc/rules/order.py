@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional, Sequence, Tuple
 
 from ..extract import BulletList, Paragraph
 from ..findings import ERROR, WARNING

@@ -9,7 +9,10 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from typing import Dict, Iterable, List, Set
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Iterable, List, Set
 
 from ..findings import ERROR, WARNING, Finding
 from . import rule

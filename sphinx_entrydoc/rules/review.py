@@ -5,7 +5,10 @@ import collections
 import functools
 import os
 import re
-from typing import Dict, List, Set, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, List, Set, Tuple
 
 from .. import english
 from ..findings import STYLE, Fix

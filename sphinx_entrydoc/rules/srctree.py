@@ -31,7 +31,10 @@ about the model, not about the document; the code is retired, not reused.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator, List
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator, List
 
 from ..findings import WARNING
 from ..sentences import mentions, sentences
