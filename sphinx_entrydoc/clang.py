@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import os
 import threading
 
 from .errors import LibclangMissing
@@ -27,12 +28,31 @@ def cindex():
     except ImportError:
         raise LibclangMissing("libclang's Python bindings are missing (module clang.cindex); "
                               + INSTALL_HINT)
+    _name_library(module)
     try:
         module.Index.create()
     except Exception as exc:  # the bindings raise LibclangError, or OSError from ctypes
         raise LibclangMissing(f"libclang could not be loaded ({str(exc).splitlines()[0]}); "
                               + INSTALL_HINT)
     return module
+
+
+# The file the bindings look for in their library directory, by platform
+# (as their Config.get_filename names it).
+LIBRARY_NAMES = {"darwin": "libclang.dylib", "win32": "libclang.dll"}
+
+
+def _name_library(module) -> None:
+    """Tell the bindings the file they would look for anyway, when nobody
+    chose one: to name it they import ``platform`` (2 ms, and regular
+    expressions compiled) in the process that compiles."""
+    config = module.Config
+    if config.loaded or config.library_file or not config.library_path:
+        return
+    import sys
+    path = os.path.join(config.library_path, LIBRARY_NAMES.get(sys.platform, "libclang.so"))
+    if os.path.isfile(path):
+        config.set_library_file(path)
 
 
 # One index per thread and kind: snippets compile in two threads at once

@@ -207,6 +207,8 @@ def _check_stub_dirs(directories: Sequence[str]) -> None:
 
 
 def _check_codes(patterns: Sequence[str], option: str) -> None:
+    if not patterns:
+        return   # the usual case: no rule family to import
     from .rules import unknown_pattern
     pattern = unknown_pattern(patterns)
     if pattern is not None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from typing import Any, Callable, Dict, Optional, Tuple
+# Annotations only: typing is no import a cold check should wait for.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Optional, Tuple
 
 from .config import (DEFAULT_FILLER_WORDS, LITERAL_LANGUAGES, PROFILES, STATE_KEYS, Config, SECONDS_ALLOWED,
                      documents_value, seconds, size)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import kversion
-from .clang import BASE_ARGS, cindex, index
+from .clang import BASE_ARGS, LIBRARY_NAMES, cindex, index
 from .errors import InputError, LibclangMissing
 from .names import close_names
 
@@ -258,9 +258,6 @@ def _remove_at_exit(path: str) -> None:
     atexit.register(remove)
 
 
-_LIBRARY_NAMES = {"darwin": "libclang.dylib", "win32": "libclang.dll"}
-
-
 def _wheel_library() -> Optional[str]:
     """The library the libclang wheel ships beside its bindings
     (clang/native/), which its clang/cindex.py loads unless
@@ -276,7 +273,7 @@ def _wheel_library() -> Optional[str]:
         return None
     for directory in (spec.submodule_search_locations or []) if spec is not None else []:
         path = os.path.join(os.path.realpath(directory), "native",
-                            _LIBRARY_NAMES.get(sys.platform, "libclang.so"))
+                            LIBRARY_NAMES.get(sys.platform, "libclang.so"))
         if os.path.isfile(path):
             return path
     return None

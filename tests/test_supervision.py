@@ -324,7 +324,7 @@ def test_each_worker_loads_only_what_its_stage_needs(tmp_path):
     assert "8:ED201" in found.split(",")   # NOINSTR_CALL's: the prepared document arrived whole
     compiled_modules = set(compiled_modules.split())
     assert {"clang", "sphinx_entrydoc.normalise", "sphinx_entrydoc.compile"} <= compiled_modules
-    assert not compiled_modules & {"docutils", "typing"}
+    assert not compiled_modules & {"docutils", "typing", "platform"}
 
 
 # -- two snippets at a time: the last document in flight -------------------------------
@@ -422,3 +422,29 @@ def test_the_cycle_collector_is_paused_for_the_imports_and_frozen_at_the_forks()
             "print(gc.isenabled(), gc.get_freeze_count() > 0)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.split("\n")[1:3] == ["[False] True", "True True"], out.stdout + out.stderr   # after --version
+
+
+_MAIN_IMPORTS = r'''
+import atexit, sys
+def show():
+    loaded = {m.split(".")[0] if not m.startswith("sphinx_entrydoc") else m for m in sys.modules}
+    print(" ".join(sorted(loaded)), file=sys.stderr)
+atexit.register(show)
+from sphinx_entrydoc.cli import main
+sys.argv = ["sphinx-entrydoc"] + sys.argv[1:]
+main()
+'''
+
+
+def test_the_front_end_loads_neither_stage_nor_what_only_other_outputs_need(tmp_path):
+    # The front end's imports after the fork compete with both workers for
+    # the cores: no parser, compiler, rule family, typing, or the URL
+    # quoting only SARIF output needs.
+    (tmp_path / "doc.rst").write_text(document(NOINSTR_CALL % ""), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", _MAIN_IMPORTS, "lint", "--no-cache", "--isolated", "doc.rst"],
+                         capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert out.stdout.startswith(ED201_AT_LINE_8), out.stdout + out.stderr
+    loaded = set(out.stderr.split())
+    assert "sphinx_entrydoc.runner" in loaded
+    assert not loaded & {"docutils", "clang", "typing", "urllib", "sphinx_entrydoc.rules",
+                         "sphinx_entrydoc.compile", "sphinx_entrydoc.normalise"}, loaded
