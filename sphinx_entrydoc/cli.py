@@ -231,6 +231,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         # it is paused until the workers are forked.
         import gc
         gc.disable()
+        from . import recache
+        recache.load("main")
         import json  # noqa: F401
         from . import runner, stubs  # noqa: F401
         workers.prestart()
@@ -266,6 +268,8 @@ def _main(argv: Optional[List[str]]) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    from . import recache
+    recache.save("main")   # the command line's and the core's patterns; no document read yet
     try:
         if args.command == "lint":
             return lint_command(args)

@@ -347,8 +347,11 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
     if log != 2:
         sys.stderr.flush()
         os.dup2(log, 2)
+    from . import recache
+    recache.load(stage)   # the stage's regular expressions, compiled by an earlier run
     from . import runner   # the tasks; a prestarted worker imports it here, in parallel
     runner.preload(stage)
+    recache.save(stage)
     _settle()
     while True:
         try:
