@@ -89,6 +89,12 @@ def _load(stage: str) -> bool:
     return True
 
 
+def missing(stage: str) -> bool:
+    """Whether :func:`load` found nothing for ``stage`` (so :func:`save`
+    will write)."""
+    return stage in _MISSING
+
+
 def save(stage: str) -> None:
     """If :func:`load` found nothing for ``stage``: write the patterns in
     ``re``'s cache now.  Called before the process reads any document, so
@@ -103,7 +109,7 @@ def write(stage: str, keys: Iterable[tuple]) -> None:
     """Write the opcodes of the cached patterns ``keys`` names, if every
     one of them is made again equal from what is written (else nothing is
     kept: this Python's ``re`` is not the one :func:`_parts` mirrors).
-    Written under a temporary name and renamed: parallel runs are safe."""
+    Written to a temporary file and renamed: parallel runs are safe."""
     if not _supported():
         return
     import re
@@ -123,23 +129,11 @@ def write(stage: str, keys: Iterable[tuple]) -> None:
     import marshal
     payload = marshal.dumps((FORMAT, BUILD, entries))
     data = (binascii.crc32(payload) & 0xFFFFFFFF).to_bytes(4, "big") + payload
-    path = _path(stage)
-    temporary = f"{path}.{os.getpid()}.tmp"
+    from .cache import atomic_write   # here: a run that finds its patterns never writes
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        os.replace(temporary, path)
+        atomic_write(_path(stage), data)
     except OSError:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
+        pass   # a cache that cannot be written just is not used
 
 
 def _parts(pattern: str, flags: int) -> Optional[tuple]:

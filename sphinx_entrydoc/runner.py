@@ -357,7 +357,6 @@ def preload(stage: str) -> None:
             sys.modules.setdefault("pygments", None)
             from . import check, rst, selection, stubs  # noqa: F401
             rst.docutils_settings()
-            warm_up_parser()   # needs no settings: done before they arrive
             stubs.library_stamp()   # names the stub model's cache file; no library loaded
         elif stage in (FINISH, CALL):   # CALL: the Sphinx extension's worker, which compiles
             from . import check, compile, context, flow, rules  # noqa: F401
@@ -384,10 +383,10 @@ def warm(stage: str, config: Config) -> None:
         pass
 
 
-# Parsed once by a parsing worker while it waits for its first document.
-# docutils compiles its patterns on first use, and a cold parse of a
-# kernel-sized page takes twice a warm one: this text has the constructs
-# such pages use, so the first real document finds them compiled.
+# docutils compiles most of its patterns at the first parse, not when it is
+# imported: a parsing worker whose stage had no kept patterns (recache.py)
+# parses this page before it keeps them, so they are among them.  It has
+# the constructs kernel pages use.
 WARM_UP_TEXT = """\
 Title
 =====
@@ -434,10 +433,15 @@ a      b
 """
 
 
-def warm_up_parser() -> None:
-    """Parse :data:`WARM_UP_TEXT` and throw the tree away (see there)."""
-    from .rst import parse_rst
-    parse_rst(WARM_UP_TEXT, "<warm-up>")
+def compile_patterns(stage: str) -> None:
+    """Compile what ``stage`` compiles only once it works (see
+    :data:`WARM_UP_TEXT`), before its patterns are kept."""
+    try:
+        if stage == PREPARE:
+            from .rst import parse_rst
+            parse_rst(WARM_UP_TEXT, "<warm-up>")
+    except Exception:  # noqa: BLE001 - the first document reports it properly
+        pass
 
 
 def _guarded(path: str, run):

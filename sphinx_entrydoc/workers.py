@@ -351,7 +351,9 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
     recache.load(stage)   # the stage's regular expressions, compiled by an earlier run
     from . import runner   # the tasks; a prestarted worker imports it here, in parallel
     runner.preload(stage)
-    recache.save(stage)
+    if recache.missing(stage):
+        runner.compile_patterns(stage)
+        recache.save(stage)
     _settle()
     while True:
         try:
