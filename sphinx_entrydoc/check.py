@@ -261,7 +261,10 @@ def _in_two_threads(work, items: list) -> list:
 
     # As deep a stack as the main thread's: a walk that nests deeply must
     # end in the same RecursionError there and here, never a crash.
-    previous = threading.stack_size(THREAD_STACK)
+    try:
+        previous = threading.stack_size(THREAD_STACK)
+    except (ValueError, RuntimeError):   # no thread of that stack here: one at a time
+        return [work(item) for item in items]
     try:
         helper = threading.Thread(target=run, name="entrydoc-compile", daemon=True)
         helper.start()
