@@ -31,13 +31,16 @@ def lap(name):
 path = sys.argv[1]
 side = sys.argv[2]
 if side == "main":
+    from sphinx_entrydoc import recache; recache.load("main")
     import sphinx_entrydoc.cli, sphinx_entrydoc.runner; lap("main: CLI modules before the fork")
     from sphinx_entrydoc import workers; workers.prestart(); lap("main: fork the two workers")
     workers.discard_prestarted()
 elif side == "prepare":
+    from sphinx_entrydoc import recache; recache.load("main")
     from sphinx_entrydoc.read import read_source; from sphinx_entrydoc.config import Config
     start = time.perf_counter()   # imported before the fork: in main's first step
     source = read_source(path); config = Config(); lap("parse: read, settings")
+    recache.load("prepare"); lap("parse: kept regular expressions (recache)")
     sys.modules.setdefault("pygments", None)   # as runner.preload does
     import docutils.core, docutils.parsers.rst; lap("parse: import docutils")
     from sphinx_entrydoc import check, rst, selection, stubs; lap("parse: import own modules")
@@ -54,6 +57,7 @@ else:
     source = read_source(path); config = Config()
     prepared = check.prepare(source, config)
     import gc; gc.collect(); start = time.perf_counter()
+    from sphinx_entrydoc import recache; recache.load("finish"); lap("compile: kept regular expressions (recache)")
     from sphinx_entrydoc import clang; clang.cindex(); lap("compile: load libclang")
     from sphinx_entrydoc import compile, context, flow, rules, classify; rules.load_all(); lap("compile: import rules")
     api = check._load_api(config); api.snippet_args(); lap("compile: stub model and PCH (cached)")
@@ -63,7 +67,8 @@ else:
         parses[0] += 1
         return original(*a, **k)
     compile._parse = counting
-    findings, document = check.finish(prepared); lap("compile: normalise, compile snippets, rules")
+    findings, document = check.finish(prepared, threads=2)   # a run of one document: two at a time
+    lap("compile: normalise, compile snippets, rules")
     marks["libclang parses"] = parses[0]
     marks["snippets"] = len(document.c_snippets)
 print(json.dumps(marks))

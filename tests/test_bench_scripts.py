@@ -18,5 +18,6 @@ def test_the_profiler_runs_every_step_of_a_cold_check():
     assert steps["snippets"] > 0
     assert steps["libclang parses"] >= steps["snippets"]
     for step in ("main: fork the two workers", "parse: docutils parse (cold)",
+                 "parse: kept regular expressions (recache)", "compile: kept regular expressions (recache)",
                  "compile: normalise, compile snippets, rules"):
         assert step in steps
