@@ -1,7 +1,7 @@
 """Regular expressions compiled once per Python build, kept on disk.
 
-A cold one-document check spent more than a quarter of its parsing
-worker's instructions, and a tenth of its compiling worker's, compiling
+A cold one-document check spent a quarter of its parsing worker's
+instructions, and a tenth of its compiling worker's, compiling
 regular expressions: docutils builds its inline-markup patterns at the
 first parse, and the normaliser's and the rules' are compiled when their
 modules load.  CPython compiles a pattern in Python (``re._parser``,
@@ -10,7 +10,8 @@ modules load.  CPython compiles a pattern in Python (``re._parser``,
 Python build, nothing else.  Each process of the CLI loads what it
 needs, then, when its stage's file was missing, writes the opcodes of
 every pattern compiled so far (none of them from a document: no document
-has been read yet); the next process of that stage hands the opcodes to the
+has been read yet; a parsing worker first parses runner.WARM_UP_TEXT, so
+docutils' first-parse patterns are among them); the next process of that stage hands the opcodes to the
 engine and puts the Patterns in ``re``'s own cache, where ``re.compile``
 finds them.  docutils, argparse and this package compile as before and get
 the same patterns.
