@@ -221,7 +221,7 @@ CHECKING_COMMANDS = ("lint", "check-patch")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    from . import workers
+    from . import recache, workers
     command = (sys.argv[1:] if argv is None else argv)[:1]
     if command and command[0] in CHECKING_COMMANDS:
         # What every process needs (the core's data types, the stub model
@@ -231,7 +231,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         # it is paused until the workers are forked.
         import gc
         gc.disable()
-        from . import recache
         recache.load("main")
         import json  # noqa: F401
         from . import runner, stubs  # noqa: F401
@@ -241,6 +240,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         status = _main(argv)
     finally:
         workers.discard_prestarted()
+        recache.release()   # a caller's own data classes compile as usual
     if argv is None:
         _exit(status)
     return status

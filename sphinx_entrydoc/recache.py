@@ -1,27 +1,43 @@
-"""Regular expressions compiled once per Python build, kept on disk.
+"""What each process compiles before it reads a document, kept on disk:
+regular expressions, and the methods data classes generate.
 
-A cold one-document check spent a quarter of its parsing worker's
-instructions, and a tenth of its compiling worker's, compiling
-regular expressions: docutils builds its inline-markup patterns at the
-first parse, and the normaliser's and the rules' are compiled when their
+Regular expressions: a cold one-document check spent a quarter of its
+parsing worker's instructions, and a tenth of its compiling worker's,
+compiling them: docutils builds its inline-markup patterns at the first
+parse, and the normaliser's and the rules' are compiled when their
 modules load.  CPython compiles a pattern in Python (``re._parser``,
 ``re._compiler``) into opcodes that its C engine makes a Pattern of
 (``_sre.compile``); the opcodes depend on the pattern, its flags and the
-Python build, nothing else.  Each process of the CLI loads what it
-needs, then, when its stage's file was missing, writes the opcodes of
-every pattern compiled so far (none of them from a document: no document
-has been read yet; a parsing worker first parses runner.WARM_UP_TEXT, so
-docutils' first-parse patterns are among them); the next process of that stage hands the opcodes to the
-engine and puts the Patterns in ``re``'s own cache, where ``re.compile``
-finds them.  docutils, argparse and this package compile as before and get
-the same patterns.
+Python build, nothing else.
+
+Data classes: ``dataclasses`` writes the source of each class's
+``__init__``, ``__repr__``, ``__eq__``... and compiles it with ``exec``
+when the class is made; the package's 39 classes were half of the
+compiling worker's start-up (31 of 63 ms), nearly all of it CPython's
+parser.  The code compiled from a source text depends on the text, the
+compiler flags and the Python build, nothing else.  While a process
+loads (between :func:`load` and :func:`save`), ``dataclasses`` is given
+an ``exec`` that takes the code kept for the same text, or compiles it
+with the flags ``dataclasses``' own ``exec`` would use.
+
+Each process of the CLI loads what it needs, then writes, when its
+stage's file was missing or a class's source was new, the opcodes of
+every pattern compiled so far and the code of every generated method
+(none of them from a document: no document has been read yet; a parsing
+worker first parses runner.WARM_UP_TEXT, so docutils' first-parse
+patterns are among them).  The next process of that stage hands the
+opcodes to the engine and puts the Patterns in ``re``'s own cache, where
+``re.compile`` finds them, and makes its classes from the kept code.
+docutils, argparse and this package compile as before and get the same
+patterns and methods.  Sphinx's own process is never given either.
 
 Safe by construction rather than by trust: a pattern is written only if the
 engine, given the opcodes as written, makes a Pattern equal to the one
-``re`` compiled (CPython compares flags and opcodes); the file names the
-Python build it was made by and carries a checksum; anything unreadable,
-from another build or another CPython (``re`` internals this module does
-not know) is ignored, and the patterns are compiled as usual.
+``re`` compiled (CPython compares flags and opcodes); code is looked up by
+its whole source text; the file names the Python build it was made by and
+carries a checksum; anything unreadable, from another build or another
+CPython (``re`` internals this module does not know) is ignored, and
+everything is compiled as usual.
 """
 from __future__ import annotations
 
@@ -32,7 +48,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Iterable, Optional
 
-FORMAT = 1
+FORMAT = 2
 # What makes opcodes valid: the interpreter build and the engine's version.
 try:
     import _sre
@@ -46,7 +62,7 @@ def _path(stage: str) -> str:
     import binascii
     from .config import default_cache_dir
     key = binascii.crc32(BUILD.encode()) & 0xFFFFFFFF
-    return os.path.join(default_cache_dir(), "regex", f"{stage}-{key:08x}.marshal")
+    return os.path.join(default_cache_dir(), "compiled", f"{stage}-{key:08x}.marshal")
 
 
 def _supported() -> bool:
@@ -55,13 +71,25 @@ def _supported() -> bool:
 
 
 _MISSING: set = set()   # stages whose file could not be loaded: save() writes it
+_CODES: dict = {}       # source text -> code, kept or compiled by _exec
+_USED: set = set()      # the texts _exec was given since the last load()
+_NEW: set = set()       # ... and of them, those that were not kept
 
 
 def load(stage: str) -> None:
-    """Put the patterns kept for ``stage`` into ``re``'s cache; if there
-    are none (or none usable), :func:`save` writes them later."""
-    if _supported() and not _load(stage):
+    """Put the patterns kept for ``stage`` into ``re``'s cache and have
+    ``dataclasses`` make classes from the code kept for it, until
+    :func:`save`; if there is nothing (or nothing usable), :func:`save`
+    writes it."""
+    if not BUILD:
+        return
+    _USED.clear()
+    _NEW.clear()
+    if not _load(stage):
         _MISSING.add(stage)
+    import dataclasses
+    if "exec" not in vars(dataclasses):
+        dataclasses.exec = _exec
 
 
 def _load(stage: str) -> bool:
@@ -76,18 +104,46 @@ def _load(stage: str) -> bool:
         import re
         if len(data) < 4 or int.from_bytes(data[:4], "big") != binascii.crc32(data[4:]) & 0xFFFFFFFF:
             return False
-        form, build, entries = marshal.loads(data[4:])
-        if form != FORMAT or build != BUILD:
+        form, build, entries, codes = marshal.loads(data[4:])
+        if form != FORMAT or build != BUILD or not isinstance(codes, dict):
             return False
         made = {}
-        for pattern, flags, compiled_flags, code, groups, groupindex, indexgroup in entries:
-            made[str, pattern, flags] = _sre.compile(pattern, compiled_flags, code, groups, groupindex,
-                                                     indexgroup)
+        if _supported():
+            for pattern, flags, compiled_flags, code, groups, groupindex, indexgroup in entries:
+                made[str, pattern, flags] = _sre.compile(pattern, compiled_flags, code, groups, groupindex,
+                                                         indexgroup)
     except (ValueError, TypeError, EOFError, RuntimeError, OverflowError):
         return False   # not what was written: compiled as usual, and written again
     for key, compiled in made.items():
         re._cache.setdefault(key, compiled)
+    code_type = type(_load.__code__)
+    _CODES.update((text, code) for text, code in codes.items() if type(text) is str and type(code) is code_type)
     return True
+
+
+def _exec(source, *args, **kwargs):
+    """``exec`` for ``dataclasses``: the kept code of ``source``, else the
+    code compiled as ``dataclasses``' own call would compile it."""
+    if type(source) is str:
+        code = _CODES.get(source)
+        if code is None:
+            code = _CODES[source] = compile(source, "<string>", "exec", flags=_dataclasses_flags(),
+                                            dont_inherit=True)
+            _NEW.add(source)
+        _USED.add(source)
+        source = code
+    return exec(source, *args, **kwargs)
+
+
+def _dataclasses_flags() -> int:
+    """The future features in force in ``dataclasses``: what its ``exec``
+    of a string would compile with."""
+    import __future__
+    import dataclasses
+    mask = 0
+    for name in __future__.all_feature_names:
+        mask |= getattr(__future__, name).compiler_flag
+    return dataclasses.fields.__code__.co_flags & mask
 
 
 def missing(stage: str) -> bool:
@@ -97,38 +153,55 @@ def missing(stage: str) -> bool:
 
 
 def save(stage: str) -> None:
-    """If :func:`load` found nothing for ``stage``: write the patterns in
-    ``re``'s cache now.  Called before the process reads any document, so
-    none is made from one."""
-    if stage in _MISSING:
+    """``dataclasses`` compiles as usual again; and if :func:`load` found
+    nothing for ``stage``, or a class's source was not kept: write the
+    patterns in ``re``'s cache and the code of the classes made since
+    :func:`load`.  Called before the process reads any document, so
+    nothing is made from one."""
+    release()
+    if stage in _MISSING or _NEW:
         _MISSING.discard(stage)
         import re
-        write(stage, list(re._cache))
+        write(stage, list(re._cache), {text: _CODES[text] for text in _USED})
+    _USED.clear()
+    _NEW.clear()
 
 
-def write(stage: str, keys: Iterable[tuple]) -> None:
+def release() -> None:
+    """``dataclasses`` compiles with its own ``exec`` again."""
+    dataclasses = sys.modules.get("dataclasses")
+    if dataclasses is not None and vars(dataclasses).get("exec") is _exec:
+        del dataclasses.exec
+
+
+def write(stage: str, keys: Iterable[tuple], codes: Optional[dict] = None) -> None:
     """Write the opcodes of the cached patterns ``keys`` names, if every
-    one of them is made again equal from what is written (else nothing is
-    kept: this Python's ``re`` is not the one :func:`_parts` mirrors).
-    Written to a temporary file and renamed: parallel runs are safe."""
-    if not _supported():
+    one of them is made again equal from what is written (else no pattern
+    is kept: this Python's ``re`` is not the one :func:`_parts` mirrors),
+    and ``codes`` (source text -> code).  Written to a temporary file and
+    renamed: parallel runs are safe."""
+    if not BUILD:
         return
     import re
-    entries = []
-    for key in keys:
+    entries = [] if _supported() else None
+    for key in keys if entries is not None else ():
         compiled = re._cache.get(key)
         if compiled is None or key[0] is not str or key[2] & re.DEBUG:
             continue
         entry = _parts(key[1], key[2])
         try:
             if entry is None or _sre.compile(key[1], *entry[2:]) != compiled:
-                return
+                entries = None
+                break
         except (ValueError, TypeError, RuntimeError, OverflowError):
-            return
+            entries = None
+            break
         entries.append(entry)
+    if entries is None and not codes:
+        return
     import binascii
     import marshal
-    payload = marshal.dumps((FORMAT, BUILD, entries))
+    payload = marshal.dumps((FORMAT, BUILD, entries or [], codes or {}))
     data = (binascii.crc32(payload) & 0xFFFFFFFF).to_bytes(4, "big") + payload
     from .cache import atomic_write   # here: a run that finds its patterns never writes
     try:

@@ -254,6 +254,8 @@ def _spawn(stage: str, log: int):
 
 def serve_spawned(read_fd: int, write_fd: int, stage: str) -> None:
     """The spawned worker's main loop (its stderr is the log already)."""
+    import gc
+    gc.disable()   # for its imports, as the CLI does before it forks (_settle)
     _worker_main(lambda: _Channel(read_fd, write_fd), stage, 2)
 
 
@@ -353,7 +355,7 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
     runner.preload(stage)
     if recache.missing(stage):
         runner.compile_patterns(stage)
-        recache.save(stage)
+    recache.save(stage)   # writes only what was not kept
     _settle()
     while True:
         try:

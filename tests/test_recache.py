@@ -1,6 +1,8 @@
-"""Regular expressions kept on disk (recache.py): a pattern loaded from the
-cache is the pattern re would have compiled, a damaged or foreign file is
-ignored, and a run reports the same findings with the cache as without."""
+"""What a process compiles at start-up, kept on disk (recache.py): a
+pattern loaded from the cache is the pattern re would have compiled, a
+data class made from kept code has the methods dataclasses would have
+compiled, a damaged or foreign file is ignored, and a run reports the
+same findings with the cache as without."""
 import os
 import subprocess
 import sys
@@ -53,7 +55,7 @@ def run(code, cache, *args):
 
 
 def kept_file(cache):
-    directory = cache / "regex"
+    directory = cache / "compiled"
     files = sorted(directory.glob("t-*.marshal")) if directory.is_dir() else []
     return files[0] if files else None
 
@@ -108,13 +110,90 @@ def test_a_run_finds_the_same_with_the_kept_patterns_as_without(tmp_path):
                                "--documents", "all", "--profile", "review", *docs],
                               capture_output=True, text=True, env=env, cwd=tmp_path)
     first = lint()
-    kept = sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "regex").glob("*.marshal"))
+    kept = sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "compiled").glob("*.marshal"))
     assert kept == ["finish", "main", "prepare"]
     second = lint()
     assert first.stdout and (second.stdout, second.stderr, second.returncode) == \
         (first.stdout, first.stderr, first.returncode)
-    for path in (tmp_path / "cache" / "regex").glob("*.marshal"):
+    for path in (tmp_path / "cache" / "compiled").glob("*.marshal"):
         path.write_bytes(b"\0" * 64)   # damaged: ignored and written again
     third = lint()
     assert (third.stdout, third.returncode) == (first.stdout, first.returncode)
-    assert all(p.stat().st_size > 64 for p in (tmp_path / "cache" / "regex").glob("*.marshal"))
+    assert all(p.stat().st_size > 64 for p in (tmp_path / "cache" / "compiled").glob("*.marshal"))
+
+
+# Every data class of the package, each generated method as the values
+# that make a code object what it is (marshal's bytes depend on reference
+# counts, so they are not compared).
+_METHODS = r"""
+import dataclasses, importlib, json, pkgutil, sys
+import sphinx_entrydoc
+from sphinx_entrydoc import recache
+if sys.argv[-1] == "kept":
+    recache.load("t")
+names = sorted(m.name for m in pkgutil.walk_packages(sphinx_entrydoc.__path__, "sphinx_entrydoc.")
+               if not m.name.endswith(("__main__", "sphinxext")))
+modules = [importlib.import_module(name) for name in names]
+shimmed = "exec" in vars(dataclasses)
+if sys.argv[-1] == "kept":
+    recache.save("t")
+def shape(code):
+    return [code.co_name, code.co_qualname, code.co_argcount, code.co_kwonlyargcount, code.co_flags,
+            code.co_code.hex(), code.co_names, code.co_varnames, code.co_freevars, code.co_firstlineno,
+            code.co_linetable.hex(), code.co_exceptiontable.hex(),
+            [shape(c) if hasattr(c, "co_code") else repr(c) for c in code.co_consts]]
+methods = {}
+for module in modules:
+    for value in vars(module).values():
+        if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
+            for name, function in vars(value).items():
+                code = getattr(function, "__code__", None)
+                if code is not None and code.co_filename == "<string>":
+                    methods[f"{value.__qualname__}.{name}"] = shape(code)
+print(json.dumps({"methods": methods, "shimmed": shimmed, "left": "exec" in vars(dataclasses),
+                  "new": len(recache._NEW)}))
+"""
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="co_qualname and co_exceptiontable are 3.11's")
+def test_kept_methods_are_the_ones_dataclasses_compiles(tmp_path):
+    import json
+
+    def methods(mode):
+        out = run(_METHODS, tmp_path, mode)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout.splitlines()[-1])
+    own = methods("own")
+    assert len(own["methods"]) > 100 and not own["shimmed"]
+    first = methods("kept")    # compiled by recache, then written
+    assert first["shimmed"] and not first["left"]
+    assert kept_file(tmp_path) is not None
+    second = methods("kept")   # made from the file
+    assert second["new"] == 0 and not second["left"]
+    assert first["methods"] == own["methods"] and second["methods"] == own["methods"]
+
+
+def test_a_second_run_writes_nothing_and_leaves_dataclasses_as_it_was(tmp_path):
+    env = dict(os.environ, SPHINX_ENTRYDOC_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=ROOT)
+    doc = os.path.join(ROOT, "example_docs", "core-api", "entry.rst")
+
+    def lint():
+        return subprocess.run([sys.executable, "-m", "sphinx_entrydoc", "lint", "--no-cache", "--isolated", doc],
+                              capture_output=True, text=True, env=env, cwd=tmp_path)
+    first = lint()
+    written = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "compiled").glob("*.marshal")}
+    assert len(written) == 3
+    second = lint()
+    assert (second.stdout, second.returncode) == (first.stdout, first.returncode)
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "compiled").glob("*.marshal")} == written
+
+
+def test_the_cli_called_in_process_gives_dataclasses_back(tmp_path, monkeypatch, capsys):
+    import dataclasses
+    from sphinx_entrydoc import cli
+    monkeypatch.setenv("SPHINX_ENTRYDOC_CACHE_DIR", str(tmp_path))
+    with pytest.raises(SystemExit):
+        cli.main(["lint", "--no-such-option"])
+    assert "exec" not in vars(dataclasses)
+    assert cli.main(["lint", "--isolated", os.path.join(ROOT, "example_docs", "core-api", "entry.rst")]) in (0, 1)
+    assert "exec" not in vars(dataclasses)
