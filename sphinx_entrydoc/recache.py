@@ -95,6 +95,8 @@ def load(stage: str) -> None:
 def _load(stage: str) -> bool:
     try:
         with open(_path(stage), "rb") as handle:
+            if not _private(os.fstat(handle.fileno())):
+                return False
             data = handle.read()
     except OSError:
         return False
@@ -119,6 +121,13 @@ def _load(stage: str) -> bool:
     code_type = type(_load.__code__)
     _CODES.update((text, code) for text, code in codes.items() if type(text) is str and type(code) is code_type)
     return True
+
+
+def _private(stat) -> bool:
+    """Whether a kept file is only this user's to write: it holds code this
+    process runs, so one that anyone else could have written is not used."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or (stat.st_uid == getuid() and not stat.st_mode & 0o022)
 
 
 def _exec(source, *args, **kwargs):

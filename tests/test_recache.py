@@ -89,6 +89,17 @@ def test_a_damaged_or_foreign_file_is_ignored(tmp_path, damage):
     assert out.stdout.split() == ["0", "missing"]
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX ownership")
+def test_a_file_others_could_have_written_is_not_used(tmp_path):
+    # It holds code the process runs: as trusted as the user's own files only.
+    run(_WRITE, tmp_path)
+    path = kept_file(tmp_path)
+    path.chmod(0o666)
+    out = run(_LOAD, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["0", "missing"]
+
+
 def test_nothing_is_kept_where_re_is_not_what_recache_mirrors(tmp_path):
     code = ("from sphinx_entrydoc import recache\n"
             "real = recache._parts\n"
