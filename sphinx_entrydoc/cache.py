@@ -3,7 +3,9 @@
 An entry holds the findings of one document.  Its key is a SHA-256 of
 everything the findings depend on:
 
-- the tool's version (new rules, changed messages),
+- the tool's version (new rules, changed messages) and the path, mtime
+  and size of each of its own modules (an edited or reinstalled checkout
+  keeps its version number),
 - the stub headers' contents (the modelled API),
 - the configuration (``Config.key()``),
 - with a source tree (``--srctree``): the path, mtime and size of every
@@ -73,13 +75,35 @@ def srctree_fingerprint(root: str) -> Optional[str]:
     return digest.hexdigest()
 
 
+def code_fingerprint() -> str:
+    """A hash of the stamps of this package's modules: findings made by
+    other code are not this code's, whatever the version says."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    digest = hashlib.sha256()
+    for directory in (package, os.path.join(package, "rules")):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            names = []
+        for name in names:
+            if name.endswith(".py"):
+                try:
+                    stat = os.stat(os.path.join(directory, name))
+                except OSError:
+                    continue
+                digest.update(f"{directory}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n"
+                              .encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
 def run_key(config: Config) -> Optional[str]:
-    """What every entry of one run shares: version, stubs, configuration and
-    source tree; None when the run must not be cached."""
+    """What every entry of one run shares: version and code, stubs,
+    configuration and source tree; None when the run must not be cached."""
     tree = srctree_fingerprint(config.srctree)
     if tree is None:
         return None
-    return "\0".join((str(FORMAT), __version__, stubs_fingerprint(config.stub_dirs), config.key(), tree))
+    return "\0".join((str(FORMAT), __version__, code_fingerprint(), stubs_fingerprint(config.stub_dirs),
+                      config.key(), tree))
 
 
 @dataclasses.dataclass

@@ -365,6 +365,23 @@ def test_cache_key_follows_document_configuration_and_stubs(run, tmp_path):
     assert stats(run("lint", "--stats", "--stubs", "stubs", "a.rst")[2])[:2] == (0, 1)
 
 
+def test_the_tools_own_code_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    # An edited checkout or a reinstall keeps its version number: findings
+    # cached by other code must not be served.
+    from sphinx_entrydoc import cache
+    package = tmp_path / "sphinx_entrydoc"
+    (package / "rules").mkdir(parents=True)
+    for name in ("cache.py", "extract.py", "rules/prose.py"):
+        (package / name).write_text("# code\n")
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+    before = cache.code_fingerprint()
+    assert cache.code_fingerprint() == before
+    os.utime(package / "rules" / "prose.py", ns=(1, 10**18))
+    touched = cache.code_fingerprint()
+    (package / "extract.py").write_text("# other code\n")
+    assert len({before, touched, cache.code_fingerprint()}) == 3
+
+
 def test_a_source_tree_is_part_of_the_cache_key(run, tmp_path):
     write(tmp_path, "a.rst", GOOD_ENTRY)
     write(tmp_path, "linux/kernel/entry/common.c", "void irqentry_enter(void) {}\n")
