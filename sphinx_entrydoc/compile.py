@@ -462,7 +462,9 @@ _UNKNOWN_TYPE = re.compile(r"^unknown type name '(\w+)'$")
 _DECLARES = re.compile(r"^\s*(?:[*\s]*[A-Za-z_]\w*\s*(?:[;,=)]|\[)|\s[A-Za-z_]\w*\s*\()")
 # The kernel's annotations and attribute macros, as they expand for a
 # compiler that checks nothing (include/linux/compiler_types.h,
-# compiler_attributes.h, init.h, cache.h, linkage.h of v6.12): an example's
+# compiler_attributes.h, init.h, cache.h, linkage.h, interrupt.h,
+# spinlock.h, cpu.h, asm-generic/kprobes.h; __cpuidle, a section in v6.1,
+# is noinstr in later compiler_types.h and not modelled as such): an example's
 # "struct foo __rcu *p" or "static int __init f(void)" is C.
 KERNEL_ANNOTATIONS = (
     "#define __rcu", "#define __user", "#define __iomem", "#define __percpu", "#define __force",
@@ -477,7 +479,13 @@ KERNEL_ANNOTATIONS = (
     "#define __guarded_by(x)", "#define __safe", "#define __private", "#define __section(x)",
     "#define __used", "#define __nocast", "#define __attribute_const__", "#define __pure",
     "#define __deprecated", "#define __randomize_layout", "#define __no_randomize_layout",
-    "#define notrace", "#define __malloc", "#define __scanf(a, b)",
+    "#define notrace", "#define __malloc", "#define __scanf(a, b)", "#define noinline",
+    "#define noinline_for_stack", "#define __noclone", "#define __flatten", "#define __naked",
+    "#define __cpuidle", "#define __latent_entropy", "#define __nocfi", "#define __noendbr",
+    "#define __no_kcsan", "#define __no_sanitize_address", "#define __inline_maybe_unused",
+    "#define __ref", "#define __refdata", "#define __refconst", "#define __meminit", "#define __meminitdata",
+    "#define __kprobes", "#define nokprobe_inline inline", "#define __irq_entry", "#define __softirq_entry",
+    "#define __lockfunc",
 )
 _MISSING_SEMI = "expected ';' after expression"
 _DECLARATOR_ENDS = ("expected ';' after top level declarator", "expected ';' at end of declaration")

@@ -156,13 +156,49 @@ class Document:
         return any(s.covers(code, line) for s in self.suppressions)
 
 
+# Plain words in a row outside comments and strings, none of them a C
+# keyword: four, or three with one of English's small words among them
+# ("the memory rank"), are English.  C puts names side by side only in a
+# declaration, and then few and mostly keywords ("static const struct",
+# "unsigned long flags", "asmlinkage noinstr notrace").
+_WORD_RUN = re.compile(r"(?<![\w.>-])[A-Za-z]+(?:-[A-Za-z]+)*(?:[ \t]+[A-Za-z]+(?:-[A-Za-z]+)*){2,}(?![\w(])")
+_SMALL_WORDS = frozenset("""a an the of to in on at by with from into as is are was were be been will would can
+could may must should that this these those which who it its and or not no than then only each any all""".split())
+# "<join item to transaction>": a step of pseudo-code, which the
+# normaliser reads as such, not English in place of C.
+_PLACEHOLDER = re.compile(r"<[^<>]*>")
+
+
+def _prose(code: str) -> bool:
+    from .normalise import C_KEYWORDS
+    for run in _WORD_RUN.finditer(_PLACEHOLDER.sub(" ; ", code)):
+        plain: List[str] = []
+        for word in run.group().split():
+            plain = [] if word in C_KEYWORDS else plain + [word]
+            if len(plain) >= 4 or (len(plain) == 3 and _SMALL_WORDS.intersection(w.lower() for w in plain)):
+                return True
+    return False
+
+
 def looks_like_c(text: str) -> bool:
     """The documented default for ``::`` blocks with no ``.. highlight::`` in
-    force ("auto"): a block is C when some line calls or declares a function
-    and some line ends a statement or opens or closes a block."""
+    force ("auto"): a block is C when some line calls or declares a function,
+    some line ends a statement or opens or closes a block, and fewer lines
+    read as English outside comments and strings (:func:`_prose`: a
+    command table, ``name = meaning;`` lines, a call diagram in words)
+    than end a statement or open or close a block."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
-    has_c_line = any(l.rstrip().endswith((";", "{", "}")) for l in text.split("\n"))
-    return has_call and has_c_line
+    lines = text.split("\n")
+    c_lines = sum(1 for line in lines if line.rstrip().endswith((";", "{", "}")))
+    if not (has_call and c_lines):
+        return False
+    from .normalise import code_ranges
+    prose_lines, in_comment = 0, False
+    for line in lines:
+        pieces, in_comment = code_ranges(line, in_comment)
+        if _prose(" ; ".join(line[start:end] for start, end, kind in pieces if kind == "code")):
+            prose_lines += 1
+    return prose_lines < c_lines
 
 
 def extract(source: Source, doctree: nodes.document, literal_language: str = "auto") -> Document:

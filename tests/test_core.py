@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import EXAMPLES, ROOT, found, lint
 
 DRAFT = os.path.join(EXAMPLES, "review", "entry-draft.rst")
@@ -169,6 +171,35 @@ def test_literal_block_language_follows_highlight():
 def test_shell_transcript_in_a_literal_block_is_not_c():
     doc = "T\n=\n\n::\n\n  $ make htmldocs\n  $ ls Documentation/output\n"
     assert found(doc) == []
+
+
+@pytest.mark.parametrize("block", [
+    # a table of commands, each explained in words ending in ";"
+    "  0x10 - Reset the queue (see below)\n"
+    "\tdrop every entry that is still waiting;\n\tthe counter goes back to zero;\n"
+    "  0x11 - Freeze the queue\n\tnew entries wait until it is thawed;\n",
+    # "name = meaning;" lines
+    "  node = the memory node the page belongs to;\n  zone = the zone inside that node (a number);\n"
+    "  order = how many pages are asked for at once;\n",
+    # a call diagram in words, one call in it
+    "        CPU0                              CPU1\n\n  timer interrupt arrives ->\n"
+    "    the handler takes the lock:\n      do_work(q);\n"
+    "                                    softirq runs on this queue\n    and returns from the handler\n",
+])
+def test_english_in_a_literal_block_is_not_c(block):
+    # The auto rule takes none of these for C; the same lines marked C are
+    # compiled, and fail.
+    assert found(f"T\n=\n\n::\n\n{block}") == []
+    assert "ED103" in [c for _, _, c in found(f"T\n=\n\n.. code-block:: c\n\n{block}")]
+
+
+def test_c_with_english_in_its_comments_is_still_c():
+    doc = ("T\n=\n\n::\n\n  static noinline notrace void poll_queue(struct pt_regs *regs)\n  {\n"
+           "  \t/* the state is saved here, before the first call that may sleep */\n"
+           "  \tunsigned long long int stamp = 0;\n  \tirqentry_state_t state = irqentry_enter(regs);\n"
+           "  \tpr_info(\"the queue is empty and the stamp is %llu\\n\", stamp);\n"
+           "  \tirqentry_exti(regs, state);\n  }\n")
+    assert [c for _, _, c in found(doc)] == ["ED101"]
 
 
 def test_a_misspelt_local_is_an_error_not_pseudo_code():
