@@ -35,7 +35,8 @@ _PARAMETER_BEFORE = re.compile(
 # Omitted parameters of a prototype: "(const char *path, ..., int flags)"
 # and "long sys_xyzzy(...)" (a type, a name, then the list).
 _OMITTED_PARAMETERS = re.compile(r"(?<=,)\s*\.{3,}\s*,")
-_OMITTED_PARAMETER_LIST = re.compile(r"\b(?!return\b|sizeof\b)[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*\((\s*\.{3,}\s*)\)")
+_OMITTED_PARAMETER_LIST = re.compile(r"\b(?!return\b|sizeof\b)[A-Za-z_]\w*[\s*]+[A-Za-z_]\w*\s*\((\s*\.{3,}\s*)\)"
+                                     r"|^\s*(?!return\b|sizeof\b)[A-Za-z_]\w*\s*\((\s*\.{2,}\s*)\)\s*$")
 # A call convention written as a prototype ("long keyctl(KEYCTL_UPDATE,
 # key_serial_t key, ...)"): the operation's constant stands first, before
 # declared parameters (here or on the next line).  Blanked, with its comma:
@@ -395,7 +396,8 @@ def _elide_expressions(line: str) -> str:
     leading constant blanks; C's own variadic "..." stays."""
     def omitted_parameters(match):
         return _blanked(match) if _PARAMETER_BEFORE.search(line[:match.start()]) else match.group(0)
-    line = _OMITTED_PARAMETER_LIST.sub(lambda m: _blanked(m, 1), _OMITTED_PARAMETERS.sub(omitted_parameters, line))
+    line = _OMITTED_PARAMETER_LIST.sub(lambda m: _blanked(m, 1 if m.group(1) is not None else 2),
+                                       _OMITTED_PARAMETERS.sub(omitted_parameters, line))
     line = _CONVENTION_CONSTANT.sub(lambda m: _blanked(m, 1), line)
     line = _OPTIONAL_QUALIFIER.sub(lambda m: m.group(1) + " " + m.group(2) + " ", line)
     # An omitted place to store is a name ("___" for "..."), as pseudo-code's undeclared locals are.

@@ -145,6 +145,9 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # (adding-syscalls.rst, coding-style.rst).
     "int sys_xyzzy(const char __user *path, ..., unsigned int flags);\nasmlinkage long sys_xyzzy(...);\n"
     "/*\n-*- mode: c -*-\n*/\n-*- mode: c -*-\n",
+    # A definition's parameters left out as "(..)", its return type too
+    # (power/opp.rst).
+    "soc_set_rate(..)\n{\n\t/* checks first */\n\tr = pick_rate(dev, &freq);\n\tput_rate(r);\n}\n",
     # An omitted place to store, an omitted initialiser and block body, an
     # elision in parentheses, a rule across the block, an elision before
     # words that are not English (kcsan.rst, spi-summary.rst, can.rst,
