@@ -171,6 +171,10 @@ def test_literal_block_language_follows_highlight():
 def test_shell_transcript_in_a_literal_block_is_not_c():
     doc = "T\n=\n\n::\n\n  $ make htmldocs\n  $ ls Documentation/output\n"
     assert found(doc) == []
+    # A command and what it printed, C in it (an annotated disassembly).
+    doc = ("T\n=\n\n::\n\n  $ perf annotate fill_rect\n     :      static void fill_rect(int *p, int v)\n"
+           "     :      {\n  0.00 :   4a1:  mov %eax,(%rdx)\n     :        *p = v;\n     :      }\n")
+    assert found(doc) == []
 
 
 @pytest.mark.parametrize("block", [
