@@ -1025,6 +1025,12 @@ _ACPI_SOURCE = re.compile(r"^\s*(?:DefinitionBlock|Device|Scope|Method|Name|Pack
                           r"PowerResource|OperationRegion|Field)\s*\(\s*(?:[\\^]|[A-Z_][A-Z0-9_]{0,3}\b|\))")
 
 
+def acpi_source(lines: List[str]) -> bool:
+    """Whether ``lines`` are ACPI Source Language, where a leading '\\' is
+    the root of the namespace ("\\_SB.PCI0"), no escape."""
+    return any(_ACPI_SOURCE.match(line) for line in lines)
+
+
 def _foreign(lines: List[str]) -> bool:
     """Shell, Perl or Makefile text, a patch, a grammar, ACPI source or a
     tracer's output: '$name', a hunk header or a patch line, ':=', an ACPI
@@ -1033,7 +1039,7 @@ def _foreign(lines: List[str]) -> bool:
     there, so only lines where they cannot hide it count)."""
     for line in lines:
         if _NOT_PREPROCESSOR.match(line) or _HUNK_HEADER.match(line) or _TRACE_OUTPUT.match(line) \
-                or _PATCH_LINE.match(line) or _ACPI_SOURCE.match(line):
+                or _PATCH_LINE.match(line) or acpi_source([line]):
             return True
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
         if _SHELL_VARIABLE.search(code) or _GRAMMAR.search(code):

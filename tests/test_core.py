@@ -206,6 +206,17 @@ def test_c_with_english_in_its_comments_is_still_c():
     assert [c for _, _, c in found(doc)] == ["ED101"]
 
 
+def test_a_backslash_in_acpi_source_is_the_namespace_root_not_an_escape():
+    # "\_SB" is ASL's own path; the same '\_' in a C block is an escape.
+    asl = ("  Scope (\\_SB.PCI0.I2C1)\n  {\n      Device (ACC0)\n      {\n"
+           "          Name (_HID, \"ABCD0001\")\n          Name (_CRS, ResourceTemplate () {\n"
+           "              I2cSerialBusV2 (0x18, ControllerInitiated, 400000, AddressingMode7Bit,\n"
+           "                              \"\\\\_SB.PCI0.I2C1\", 0x00, ResourceConsumer, , Exclusive,)\n"
+           "          })\n      }\n  }\n")
+    assert found(f"T\n=\n\n::\n\n{asl}") == []
+    assert [c for _, _, c in found("T\n=\n\n::\n\n  void f(int \\_x);\n  g(x);\n")] == ["ED001"]
+
+
 def test_a_misspelt_local_is_an_error_not_pseudo_code():
     from conftest import snippet_doc
     doc = snippet_doc("""

@@ -31,9 +31,15 @@ def check(ctx) -> None:
 
 
 def _escapes(ctx) -> None:
+    from ..compile import acpi_source
     for normalised in ctx.normalised:
         snippet = normalised.snippet
+        # ACPI Source Language's paths start at the root, "\_SB.PCI0": the
+        # backslash is meant to be seen.
+        asl = acpi_source([line.text for line in snippet.lines])
         for index, col0, escape in normalised.escapes:
+            if asl and escape == "\\_":
+                continue
             line, column = snippet.position(index, col0)
             ctx.report(LITERAL_ESCAPE, line, column, escape=escape, char=escape[1],
                        fix=Fix(line, column, escape, escape[1], f"replace '{escape}' with '{escape[1]}'"))
