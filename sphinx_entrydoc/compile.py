@@ -571,7 +571,14 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
             if match:
                 name = match.group(1)
                 rest = lines[where[0]][where[1] + len(name):] if where else ""
-                if _DECLARES.match(rest):
+                before = lines[where[0]][:where[1]] if where else ""
+                if _CAST_AFTER.match(rest) and before.rstrip().endswith("("):
+                    # A name in parentheses before an operand is a type in
+                    # a cast ("return (u_int8_t)b;"), one that numbers and
+                    # pointers convert to: an opaque structure would make
+                    # clang stop at the cast and miss a ';' after it.
+                    new.append(f"typedef long {name};")
+                elif _DECLARES.match(rest):
                     # A name followed by a declarator is a type.
                     new.append(_assumed_type(name))
                 else:
@@ -621,6 +628,14 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 prefix = _STRING_MACRO.search(lines[where[0]][:where[1]])
                 if prefix and lines[where[0]][where[1]:].startswith('"'):
                     new.append(f'#define {prefix.group(1)} ""')
+                else:
+                    # 'printk(KERN_ERR PFX "full\\n")': between a string (or
+                    # a string's macro) and a string, the driver's own
+                    # prefix macro.
+                    prefix = _STRING_MACRO_HERE.match(lines[where[0]], where[1])
+                    before = lines[where[0]][:where[1]].rstrip()
+                    if prefix and (before.endswith('"') or _STRING_MACRO.search(before + " ")):
+                        new.append(f'#define {prefix.group(1)} ""')
             elif spelling in ("expected parameter declarator", "type name requires a specifier or qualifier"):
                 # 'MODULE_LICENSE("GPL");', 'EXPORT_SYMBOL_GPL(foo);' at file
                 # scope, '__uint(type, BPF_MAP_TYPE_QUEUE);' in a structure: a
@@ -828,6 +843,8 @@ def _assigned_undeclared(tu, lines: List[str], offset: int, generic: bool = Fals
             continue
         if re.match(re.escape(name) + r'\s*"', rest):
             continue     # 'printk(KERN_ERR "...")': a string macro, which _assume_unknowns defines
+        if generic and _CAST_AFTER.match(rest[len(name):]) and lines[where[0]][:where[1]].rstrip().endswith("("):
+            continue     # "(u_int8_t)b": a type in a cast, which _assume_unknowns declares
         if re.match(re.escape(name) + r"\s*=(?!=)", rest) or _argument_of(lines[where[0]], where[1]):
             found[name] = (diag.location.line, diag.location.column)
     return found
@@ -1005,6 +1022,8 @@ _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifn
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
 _STRING_MACRO = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s+$")
+_CAST_AFTER = re.compile(r"^\s*\)\s*[A-Za-z_0-9(]")
+_STRING_MACRO_HERE = re.compile(r"([A-Z_][A-Z0-9_]*)\s*(?=\")")
 _FUNCTION_POINTER_TYPE = re.compile(r"([A-Za-z_]\w*)\s*\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*\(")
 _DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")
 # A unified diff's hunk header: the block is a patch, not C.

@@ -183,14 +183,14 @@ def _prose(code: str) -> bool:
 def looks_like_c(text: str) -> bool:
     """The documented default for ``::`` blocks with no ``.. highlight::`` in
     force ("auto"): a block is C when it does not start with a shell prompt
-    (``$ ``), some line calls or declares a function,
+    (``$ `` or ``% ``), some line calls or declares a function,
     some line ends a statement or opens or closes a block, and fewer lines
     read as English outside comments and strings (:func:`_prose`: a
     command table, ``name = meaning;`` lines, a call diagram in words)
     than end a statement or open or close a block."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
     lines = text.split("\n")
-    if next((line.lstrip() for line in lines if line.strip()), "").startswith("$ "):
+    if next((line.lstrip() for line in lines if line.strip()), "").startswith(("$ ", "% ")):
         return False   # a shell prompt: a command and what it printed
     c_lines = sum(1 for line in lines if line.rstrip().endswith((";", "{", "}")))
     if not (has_call and c_lines):

@@ -49,15 +49,17 @@ _MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
 # at the start of the line.
 _BLOCK_BEFORE = re.compile(r"(?:^|\)|\belse|\bdo)\s*\{\s*$")
 # A placeholder in angle brackets where a value goes ("selfpc = <return
-# address> - 4;"): no C expression starts with "<".
-_ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<[A-Za-z][\w -]*>)")
+# address> - 4;", ".mem_size = <...>,"): no C expression starts with "<".
+_ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<(?:[A-Za-z][\w -]*|\.{2,})>)")
 # A condition or an "else" still waiting for its statement.
 _WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
-# "...", "....", "[...]", "[..]", and a vertical ellipsis: one "." a line, perhaps
-# with words after it (". do stuff with data here", "...error handling...";
+# "...", "....", "[...]", "[..]", ". . .", a note in brackets ("[resolves
+# to...]", "[finds the gate with to_gate(hw)]"), and a vertical ellipsis: one "." a line,
+# perhaps with words after it (". do stuff with data here", "...error handling...";
 # no "=", so never a designated initialiser), and words before an elision
 # ("PFN XXX ...": a line of output; C has no "..." after a bare name).
 _ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s*[^\W\d_][^=;{}]*|"
+                          r"\.(?:[ \t]+\.)+|\[[^\[\]=;{}]*(?:[A-Za-z]\.\.|[A-Za-z][ \t]+[A-Za-z])[^\[\]=;{}]*\]|"
                           r"[A-Za-z_]\w*(?:[ \t]+\w+)*[ \t]+\.{2,}|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
 # A rule drawn across the block ("--------", "========"): no C.

@@ -148,6 +148,17 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # A definition's parameters left out as "(..)", its return type too
     # (power/opp.rst).
     "soc_set_rate(..)\n{\n\t/* checks first */\n\tr = pick_rate(dev, &freq);\n\tput_rate(r);\n}\n",
+    # Values left out as "<...>", a note in brackets, dots spaced out
+    # (admin-guide/ramoops.rst, clk.rst, pnp.rst).
+    "static struct board_data bd = {\n\t.size\t= <...>,\n\t.base\t= <...>,\n};\n",
+    "start(c);\n\tc->ops->start(c->hw);\n\t[resolves to...]\n\t\tgate_start(hw);\n"
+    "\t[finds the gate with to_gate(hw)]\n\t\t\tset_bit_in(gate);\n",
+    "static void board_remove(struct pnp_dev *dev)\n{\n. . .\n}\n",
+    # Casts to types the stubs lack, a driver's own prefix macro between a
+    # log level and the format (admin-guide/java.rst, scsi/ufs.rst,
+    # networking/driver.rst).
+    "int get(FILE *f)\n{\n\tint b = fgetc(f);\n\treturn (u_int8_t)b + (uintptr_t)(u64)f;\n}\n",
+    "void f(struct net_device *dev)\n{\n\tprintk(KERN_ERR DRV_PFX \"%s: ring full\\n\",\n\t       dev->name);\n}\n",
     # An omitted place to store, an omitted initialiser and block body, an
     # elision in parentheses, a rule across the block, an elision before
     # words that are not English (kcsan.rst, spi-summary.rst, can.rst,
@@ -235,6 +246,8 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("static void noop(struct irq_data *data))\n{\n}", "expected ';' at end of declaration"),
     ("static struct foo_ops ops = {\n\t.open = foo_open;\n\t.release = foo_release,\n};", "expected '}'"),
     ("void f(void)\n{\n\tif (x)\n\t\t....\n\tprintk(fmt, ...)\n}", "expected ';' after expression"),
+    # A cast to a type the stubs lack is read as one; the ';' is still missing.
+    ("int get(int b)\n{\n\treturn (u_int8_t)b\n}", "expected ';' after return statement"),
     # Numbered steps that do not start at 1 are no steps: "2)" stays C.
     ("2) flush_cache_mm(mm);\n3) flush_tlb_mm(mm);", "expected ';' after expression"),
 
