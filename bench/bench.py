@@ -142,10 +142,12 @@ def goals(work: str, env: dict, runs: int, documents: int, entry_documents: int)
     # A run of the page takes a seventh of a second, and one run of it
     # moves by a fifth on a shared machine: its rows, and the no-change
     # build's (a second), take more pairs for a median that means something.
+    # So does the core-api build (three seconds): one pair of it moves by
+    # 15%, and five pairs gave -1.5% and +16% at the same code.
     page_pairs, quick_pairs = runs * 8, runs * 3
     print(f"\nkernel-shaped tree (bench/kernel_corpus.py): {counts['documents']} documents, "
           f"{counts['entry_style']} of them entry-style, {counts['c_blocks']} C blocks; "
-          f"pairs per row: {page_pairs} for the page, {quick_pairs} for the no-change build, "
+          f"pairs per row: {page_pairs} for the page, {quick_pairs} for the no-change and core-api builds, "
           f"{runs} (the tree lint {max(3, runs // 2)}) for the others\n")
     rows = []
     one = ONE_DOC
@@ -166,7 +168,8 @@ def goals(work: str, env: dict, runs: int, documents: int, entry_documents: int)
                          "sphinx-lint", paired(ours, sphinx_lint, max(3, runs // 2)), "<=1.0x", "time"))
     without, with_ = sphinx_conf(work, "without", "[]"), sphinx_conf(work, "with", '["sphinx_entrydoc"]')
     for what, source, rounds in ((f"Sphinx build of the tree ({documents} documents), cold", tree, max(3, runs // 2)),
-                                 ("Sphinx build of its core-api directory, cold", os.path.join(tree, "core-api"), runs)):
+                                 ("Sphinx build of its core-api directory, cold", os.path.join(tree, "core-api"),
+                                  quick_pairs)):
         outs = [os.path.join(work, f"html-{label}") for label in ("a", "b")]
         a = Measure("with", [SPHINX_BUILD, "-q", "-b", "html", "-c", with_, source, outs[0]], 0,
                     prepare=clear(outs[0]), env=env)
