@@ -571,8 +571,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
             if match:
                 name = match.group(1)
                 rest = lines[where[0]][where[1] + len(name):] if where else ""
-                before = lines[where[0]][:where[1]] if where else ""
-                if _CAST_AFTER.match(rest) and before.rstrip().endswith("("):
+                if where and _in_cast(lines[where[0]], where[1], name):
                     # A name in parentheses before an operand is a type in
                     # a cast ("return (u_int8_t)b;"), one that numbers and
                     # pointers convert to: an opaque structure would make
@@ -843,7 +842,7 @@ def _assigned_undeclared(tu, lines: List[str], offset: int, generic: bool = Fals
             continue
         if re.match(re.escape(name) + r'\s*"', rest):
             continue     # 'printk(KERN_ERR "...")': a string macro, which _assume_unknowns defines
-        if generic and _CAST_AFTER.match(rest[len(name):]) and lines[where[0]][:where[1]].rstrip().endswith("("):
+        if generic and _in_cast(lines[where[0]], where[1], name):
             continue     # "(u_int8_t)b": a type in a cast, which _assume_unknowns declares
         if re.match(re.escape(name) + r"\s*=(?!=)", rest) or _argument_of(lines[where[0]], where[1]):
             found[name] = (diag.location.line, diag.location.column)
@@ -1022,7 +1021,15 @@ _NOT_PREPROCESSOR = re.compile(r"^\s*#(?!\s*(?:include|define|undef|if|ifdef|ifn
                                r"warning|pragma|line)\b)")
 _SHELL_VARIABLE = re.compile(r"\$[A-Za-z_{(]")
 _STRING_MACRO = re.compile(r"\b([A-Z_][A-Z0-9_]*)\s+$")
-_CAST_AFTER = re.compile(r"^\s*\)\s*[A-Za-z_0-9(]")
+_CAST_AFTER = re.compile(r"\s*\)\s*[A-Za-z_0-9(]")
+
+
+def _in_cast(line: str, col0: int, name: str) -> bool:
+    """Whether ``name`` at ``col0`` stands alone in parentheses before an
+    operand, as a type in a cast does ("(u_int8_t)b", "(uintptr_t)(u64)p")."""
+    return line[:col0].rstrip().endswith("(") and _CAST_AFTER.match(line, col0 + len(name)) is not None
+
+
 _STRING_MACRO_HERE = re.compile(r"([A-Z_][A-Z0-9_]*)\s*(?=\")")
 _FUNCTION_POINTER_TYPE = re.compile(r"([A-Za-z_]\w*)\s*\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*\(")
 _DECLARATION_MACRO = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*;\s*$")

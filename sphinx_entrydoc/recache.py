@@ -34,8 +34,9 @@ patterns and methods.  Sphinx's own process is never given either.
 Safe by construction rather than by trust: a pattern is written only if the
 engine, given the opcodes as written, makes a Pattern equal to the one
 ``re`` compiled (CPython compares flags and opcodes); code is looked up by
-its whole source text; the file names the Python build it was made by and
-carries a checksum; anything unreadable, from another build or another
+its whole source text, and a file that anyone but this user could have
+written is not read (it holds code this process runs); the file names the
+Python build it was made by and carries a checksum; anything unreadable, from another build or another
 CPython (``re`` internals this module does not know) is ignored, and
 everything is compiled as usual.
 """
