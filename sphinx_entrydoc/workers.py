@@ -350,7 +350,7 @@ def _serve(conn: _Channel, stage: str, log: int) -> None:
         sys.stderr.flush()
         os.dup2(log, 2)
     from . import recache
-    recache.load(stage)   # the stage's regular expressions, compiled by an earlier run
+    recache.load(stage)   # the stage's patterns and data-class code, compiled by an earlier run
     from . import runner   # the tasks; a prestarted worker imports it here, in parallel
     runner.preload(stage)
     if recache.missing(stage):

@@ -36,7 +36,7 @@ def _escapes(ctx) -> None:
         snippet = normalised.snippet
         # ACPI Source Language's paths start at the root, "\_SB.PCI0": the
         # backslash is meant to be seen.
-        asl = acpi_source([line.text for line in snippet.lines])
+        asl = bool(normalised.escapes) and acpi_source([line.text for line in snippet.lines])
         for index, col0, escape in normalised.escapes:
             if asl and escape == "\\_":
                 continue
