@@ -29,7 +29,9 @@ patterns are among them).  The next process of that stage hands the
 opcodes to the engine and puts the Patterns in ``re``'s own cache, where
 ``re.compile`` finds them, and makes its classes from the kept code.
 docutils, argparse and this package compile as before and get the same
-patterns and methods.  Sphinx's own process is never given either.
+patterns and methods.  Sphinx's process is not ours: there only the
+imports of the core's modules get the kept code (:func:`import_hosted`),
+and only the patterns they compiled are written, never Sphinx's own.
 
 Safe by construction rather than by trust: a pattern is written only if the
 engine, given the opcodes as written, makes a Pattern equal to the one
@@ -47,7 +49,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Iterable, Optional
+    from typing import Collection, Iterable, Optional
 
 FORMAT = 2
 # What makes opcodes valid: the interpreter build and the engine's version.
@@ -162,19 +164,39 @@ def missing(stage: str) -> bool:
     return stage in _MISSING
 
 
-def save(stage: str) -> None:
+def save(stage: str, host_patterns: Collection = ()) -> None:
     """``dataclasses`` compiles as usual again; and if :func:`load` found
     nothing for ``stage``, or a class's source was not kept: write the
-    patterns in ``re``'s cache and the code of the classes made since
-    :func:`load`.  Called before the process reads any document, so
-    nothing is made from one."""
+    patterns in ``re``'s cache (but ``host_patterns``, its keys that are
+    not ours) and the code of the classes made since :func:`load`.
+    Called before the process reads any document, so nothing is made
+    from one."""
     release()
     if stage in _MISSING or _NEW:
         _MISSING.discard(stage)
         import re
-        write(stage, list(re._cache), {text: _CODES[text] for text in _USED})
+        write(stage, [key for key in re._cache if key not in host_patterns],
+              {text: _CODES[text] for text in _USED})
     _USED.clear()
     _NEW.clear()
+
+
+def import_hosted(stage: str, modules: Iterable[str]) -> None:
+    """Import this package's ``modules`` in a process that is not ours
+    (Sphinx's) with what ``stage`` kept: only while they load does
+    ``dataclasses`` get the kept code, and only the patterns they compiled
+    are written, never the host's own."""
+    import importlib
+    import re
+    if all(module in sys.modules for module in modules):
+        return
+    host_patterns = set(getattr(re, "_cache", ()))
+    load(stage)
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    finally:
+        save(stage, host_patterns)
 
 
 def release() -> None:

@@ -208,3 +208,39 @@ def test_the_cli_called_in_process_gives_dataclasses_back(tmp_path, monkeypatch,
     assert "exec" not in vars(dataclasses)
     assert cli.main(["lint", "--isolated", os.path.join(ROOT, "example_docs", "core-api", "entry.rst")]) in (0, 1)
     assert "exec" not in vars(dataclasses)
+
+
+# Sphinx's process is not ours: only what the package's imports compile is
+# kept, and dataclasses compiles the host's classes with its own exec.
+_HOSTED = r'''
+import dataclasses, json, re, sys
+from sphinx_entrydoc import recache
+host = re.compile(r"host(?:pattern)+\d")   # compiled by the host before
+recache.import_hosted("t", ("sphinx_entrydoc.normalise", "sphinx_entrydoc.findings"))
+@dataclasses.dataclass
+class HostClass:
+    value: int
+print(json.dumps({"left": "exec" in vars(dataclasses), "codes": len(recache._CODES),
+                  "host_method": HostClass.__init__.__code__ in recache._CODES.values()}))
+'''
+
+
+def test_a_hosted_import_keeps_its_own_patterns_and_classes_only(tmp_path):
+    import json
+    import marshal
+    first = run(_HOSTED, tmp_path)
+    assert first.returncode == 0, first.stderr
+    got = json.loads(first.stdout)
+    assert not got["left"] and not got["host_method"]
+    path = kept_file(tmp_path)
+    form, build, entries, codes = marshal.loads(path.read_bytes()[4:])
+    patterns = {entry[0] for entry in entries}
+    from sphinx_entrydoc import normalise
+    assert r"host(?:pattern)+\d" not in patterns
+    assert normalise._ELIDED_EXPRESSION.pattern in patterns
+    assert codes and not any("HostClass" in text for text in codes)
+    written = path.stat().st_mtime_ns
+    second = run(_HOSTED, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(second.stdout)["codes"] >= len(codes)   # made from the kept code
+    assert path.stat().st_mtime_ns == written                 # nothing new: not written again
