@@ -96,6 +96,9 @@ class EntrydocDirective(SphinxDirective):
     def run(self):
         node = entrydoc_options(options=entrydoc_options_from(self.options))
         self.set_source_info(node)
+        # The document being read has options nodes (wherever the
+        # directive's text came from): doctree-read walks for them only then.
+        _documents_with_options(self.env).add(self.env.docname)
         return [node]
 
 
@@ -135,12 +138,21 @@ class EntrydocCodeBlock(CodeBlock):
 # -- which documents are checked ---------------------------------------------
 # The selection itself is the core's (selection.py), shared with the CLI.
 
-def _selection_nodes(doctree: nodes.document):
+def _selection_nodes(env, doctree: nodes.document):
     """(the ``.. entrydoc::`` option nodes, the literal blocks): every
-    document of a build goes through this.  Two walks by class, which
-    docutils does on its fast path, cost half of one walk testing a
-    condition."""
-    return list(doctree.findall(entrydoc_options)), list(doctree.findall(nodes.literal_block))
+    document of a build goes through this.  A walk by class is docutils'
+    fast path (two of them cost half of one walk testing a condition), and
+    the options are walked for only where the directive ran."""
+    docs = _documents_with_options(env)
+    options = list(doctree.findall(entrydoc_options)) if env.docname in docs else []
+    docs.discard(env.docname)
+    return options, list(doctree.findall(nodes.literal_block))
+
+
+def _documents_with_options(env) -> Set[str]:
+    if not hasattr(env, "entrydoc_option_docs"):
+        env.entrydoc_option_docs = set()
+    return env.entrydoc_option_docs
 
 
 def _model(app):
@@ -446,7 +458,21 @@ def _on_source_read(app, docname: str, source: List[str]) -> None:
     """docutils must see the lines the checks see (read.py): form feeds,
     NEL, U+2028 and the like are not line ends, so they reach it as spaces."""
     from .read import one_line_per_line
-    source[0] = one_line_per_line(_unsplit(app.env, docname, source[0]))
+    text = source[0]
+    if _reader_splits_lines(app.config.source_encoding):
+        text = _unsplit(app.env, docname, text)
+    source[0] = one_line_per_line(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _reader_splits_lines(encoding) -> bool:
+    """Whether docutils' FileInput.read() may have split the text with
+    str.splitlines(): always up to docutils 0.20; from 0.21 only text whose
+    encoding it guesses, which Sphinx never asks of it unless
+    ``source_encoding`` names none (from Sphinx 7.x the reader opens the
+    file itself, as text, which splits only at \\r and \\n)."""
+    import docutils
+    return docutils.__version_info__ < (0, 21) or not encoding
 
 
 @functools.lru_cache(maxsize=None)
@@ -461,9 +487,8 @@ def _not_line_break_bytes():
 
 def _unsplit(env, docname: str, content: str) -> str:
     """The document's text with the characters docutils' reader may already
-    have taken for line ends put back.  docutils' FileInput.read() joins
-    str.splitlines() when it decodes the file itself (always up to docutils
-    0.19, with Sphinx 5.3 among others), so a form feed there arrives here
+    have taken for line ends put back (_reader_splits_lines: docutils up
+    to 0.20, with Sphinx 5.3 among others): a form feed there arrives here
     as a line break.  The file is read again only when it holds one of those
     characters, and its text replaces the content only when splitting it the
     same way gives the content back (no earlier handler changed it)."""
@@ -487,7 +512,7 @@ def _on_doctree_read(app, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     _read_now(env).add(docname)
-    options, literals = _selection_nodes(doctree)
+    options, literals = _selection_nodes(env, doctree)
     try:
         _check_if_selected(app, docname, doctree, options, literals)
     except InputError as exc:

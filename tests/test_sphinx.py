@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 
 import pytest
 
@@ -616,3 +617,17 @@ def test_sphinx_keeps_the_core_s_compiled_patterns_and_finds_the_same(tmp_path, 
         again = build()
         assert (again.stdout, again.stderr, again.returncode) == (first.stdout, first.stderr, first.returncode)
     assert kept() == written
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", None])
+def test_the_file_is_read_again_exactly_when_docutils_splits_its_lines(tmp_path, encoding):
+    """source-read re-reads a document for the form feeds and the like only
+    where the installed docutils' FileInput takes them for line ends (this
+    runs against the oldest Sphinx and docutils too, tests/sphinx_matrix.sh)."""
+    from docutils.io import FileInput
+    path = tmp_path / "doc.rst"
+    path.write_bytes("one\x0ctwo\u2028three\n".encode())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = FileInput(source_path=str(path), encoding=encoding).read()
+    assert ("\x0c" not in text) == sphinxext._reader_splits_lines(encoding)
