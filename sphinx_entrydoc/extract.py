@@ -169,6 +169,11 @@ could may must should that this these those which who it its and or not no than 
 _PLACEHOLDER = re.compile(r"<[^<>]*>")
 
 
+# An assembler's directive (".prologue", ".save ar.pfs, r11"): a line that
+# starts with ".name" and has no "=", so no designated initialiser of C.
+_ASSEMBLER_DIRECTIVE = re.compile(r"^\s*\.[A-Za-z_]\w*(?:[ \t][^=]*)?$")
+
+
 def _prose(code: str) -> bool:
     from .normalise import C_KEYWORDS
     for run in _WORD_RUN.finditer(_PLACEHOLDER.sub(" ; ", code)):
@@ -183,14 +188,16 @@ def _prose(code: str) -> bool:
 def looks_like_c(text: str) -> bool:
     """The documented default for ``::`` blocks with no ``.. highlight::`` in
     force ("auto"): a block is C when it does not start with a shell prompt
-    (``$ `` or ``% ``), some line calls or declares a function,
-    some line ends a statement or opens or closes a block, and fewer lines
-    read as English outside comments and strings (:func:`_prose`: a
-    command table, ``name = meaning;`` lines, a call diagram in words)
-    than end a statement or open or close a block."""
+    (``$ `` or ``% ``) nor has a ``$ `` one further down, some line calls or
+    declares a function, some line ends a statement or opens or closes a
+    block, and fewer lines read as English outside comments and strings
+    (:func:`_prose`: a command table, ``name = meaning;`` lines, a call
+    diagram in words) or are an assembler's directives than end a
+    statement or open or close a block."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
     lines = text.split("\n")
-    if next((line.lstrip() for line in lines if line.strip()), "").startswith(("$ ", "% ")):
+    if next((line.lstrip() for line in lines if line.strip()), "").startswith(("$ ", "% ")) \
+            or any(line.lstrip().startswith("$ ") for line in lines):
         return False   # a shell prompt: a command and what it printed
     c_lines = sum(1 for line in lines if line.rstrip().endswith((";", "{", "}")))
     if not (has_call and c_lines):
@@ -199,7 +206,8 @@ def looks_like_c(text: str) -> bool:
     prose_lines, in_comment = 0, False
     for line in lines:
         pieces, in_comment = code_ranges(line, in_comment)
-        if _prose(" ; ".join(line[start:end] for start, end, kind in pieces if kind == "code")):
+        code = " ; ".join(line[start:end] for start, end, kind in pieces if kind == "code")
+        if _prose(code) or _ASSEMBLER_DIRECTIVE.match(code):
             prose_lines += 1
     return prose_lines < c_lines
 

@@ -189,6 +189,13 @@ def test_shell_transcript_in_a_literal_block_is_not_c():
     "        CPU0                              CPU1\n\n  timer interrupt arrives ->\n"
     "    the handler takes the lock:\n      do_work(q);\n"
     "                                    softirq runs on this queue\n    and returns from the handler\n",
+    # C, then a prompt further down and what the tool printed
+    "  \tdata = (void *)(long)ctx->data;\n  \t*(u32 *)data = dst->dst;\n\n"
+    "  $ bpftool prog load ./t.o /sys/fs/bpf/t type xdp\n  \t; data = (void *)(long)ctx->data;\n"
+    "  \t224: (79) r2 = *(u64 *)(r10 -112)\n",
+    # an assembler listing: directives, no designated initialiser
+    "  #include <asm/asmmacro.h>\n\n  GLOBAL_ENTRY(fast_call)\n  .prologue\n  .save ar.pfs, r11\n"
+    "  mov r11 = ar.pfs\n  .body\n  mov r2 = 0xa000000000020660;;\n  ;;\n  br.call.sptk.many b6 = b7\n",
 ])
 def test_english_in_a_literal_block_is_not_c(block):
     # The auto rule takes none of these for C; the same lines marked C are
