@@ -50,8 +50,12 @@ def check(ctx) -> None:
     if ctx.api is None:
         return
     known = set(ctx.known_names()) | set(ctx.placeholders)
-    # Suggestions come from the modelled API only, not from a source tree (see Context.model_names).
-    offerable = set(ctx.model_names()) | set(ctx.placeholders)
+    # Suggestions come from the modelled API only, not from a source tree (see Context.model_names),
+    # and from the names the document's own code calls, but only where the
+    # model covers the text (entry-style documents): elsewhere those are the
+    # kernel's API the model does not know, and a name near one of them is as
+    # likely real ("devm_kmalloc()" beside a call of devm_kzalloc()).
+    offerable = set(ctx.model_names()) | (set(ctx.placeholders) if ctx.entry_style else set())
     api = ctx.api
     suggested: dict = {}   # a name the prose repeats is looked up once
     for paragraph in ctx.document.paragraphs:
