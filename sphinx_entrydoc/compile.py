@@ -353,7 +353,7 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
     base = kernel_annotations(api)
     if generic:
         code = _synopsis_semicolons(code) + _closing_braces(lines)
-        base = base + [f"#define {m}(...)" for m in _attribute_macros(code, api)]
+        base = base + [f"#define {m}(...)" for m in _attribute_macros(code, api) + _declaration_macros(code, api)]
     tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
@@ -433,6 +433,55 @@ def _synopsis_semicolons(code: str) -> str:
     for number, column in ends:
         lines[number] = lines[number][:column] + ";" + lines[number][column:]
     return "\n".join(lines)
+
+
+# A macro that makes declarations, invoked on a line of its own outside any
+# function ("module_init(mychip_init)", "BTF_ID_FLAGS(func, f, KF_ACQUIRE)"):
+# a name and its arguments, nothing before them.
+_BARE_INVOCATION = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*$")
+# What makes a snippet file-level code: a function defined with its type
+# ("static void __exit mychip_exit(void)"), or a variable only file scope
+# has ("static const struct btf_kfunc_id_set set = {", "struct
+# sh_machine_vector mv __initmv = {": a section annotation).
+_DEFINITION_HEAD = re.compile(r"^\s*(?!(?:return|else|do|case)\b)(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*\s*\([^;{}]*\)\s*$"
+                              r"|^\s*(?:static|extern|const)\b[^;{}()]*=\s*$|^[^;{}()]*\b__[a-z]\w*\s*=\s*$")
+
+
+def _declaration_macros(code: str, api: Api) -> List[str]:
+    """In file-level code, such an invocation needs no ';' (the kernel's
+    BTF_ID_FLAGS() and ALIAS_MV() are made to stand without one, and
+    module_init() is written both ways): outside a function no call can
+    stand, so the name is a macro that makes declarations the stubs do not
+    know, and it is assumed to make none.  One that a "{" follows is a
+    definition without its return type, and stays."""
+    depth, in_comment, file_level = 0, False, False
+    codes: List[Tuple[str, int]] = []   # (code of a line, depth before it)
+    for line in code.split("\n"):
+        pieces, in_comment = code_ranges(line, in_comment)
+        text = "".join(line[start:end] if kind == "code" else " " * (end - start) for start, end, kind in pieces)
+        if not text.strip():
+            continue
+        if depth == 0 and "{" in text:
+            # The head is on this line before its "{", or on the line before.
+            head = text[:text.index("{")]
+            if not head.strip() and codes and codes[-1][1] == 0:
+                head = codes[-1][0]
+            file_level = file_level or bool(_DEFINITION_HEAD.match(head.rstrip()))
+        codes.append((text, depth))
+        depth = max(0, depth + text.count("{") - text.count("}"))
+    if not file_level:
+        return []
+    names = set()
+    for index, (text, before) in enumerate(codes):
+        match = _BARE_INVOCATION.match(text)
+        if before or not match or text.count("(") != text.count(")"):
+            continue
+        name = match.group(1)
+        following = codes[index + 1][0].lstrip() if index + 1 < len(codes) else ""
+        if name not in _STATEMENT_WORDS and name not in api.functions and name not in api.macros \
+                and not following.startswith("{"):
+            names.add(name)
+    return sorted(names)
 
 
 def _closing_braces(lines: List[str]) -> str:

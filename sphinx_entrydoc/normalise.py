@@ -51,6 +51,11 @@ _BLOCK_BEFORE = re.compile(r"(?:^|\)|\belse|\bdo)\s*\{\s*$")
 # A placeholder in angle brackets where a value goes ("selfpc = <return
 # address> - 4;", ".mem_size = <...>,"): no C expression starts with "<".
 _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<(?:[A-Za-z][\w -]*|\.{2,})>)")
+# "..." for a value and the rest of its statement, after an assignment's
+# "=" at the end of a line.
+_ELIDED_VALUE_END = re.compile(r"(?<=[^=!<>]=)(\s*)(\.{3,})\s*$")
+# The rest of a name in angle brackets: "err_<...>", "err_<label>".
+_NAME_PLACEHOLDER = re.compile(r"(?<=\w)<\.{2,}>|(?<=_)<[A-Za-z]\w*>")
 # A condition or an "else" still waiting for its statement.
 _WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
 # "...", "....", "[...]", "[..]", ". . .", a note in brackets ("[resolves
@@ -84,10 +89,16 @@ _PROSE_FOR = re.compile(r"\bfor\s*\(\s*([a-z][a-z0-9_]*(?:\s+[a-z][a-z0-9_]*)+)\
 # three words or more of lower-case letters (and hyphens inside a word),
 # none of them a word of a declaration: no line of C is that.
 _PROSE_LINE = re.compile(r"^\s*[a-z]+(?:-[a-z]+)*(?:[ \t]+[a-z]+(?:-[a-z]+)*){2,}\s*$")
+# ... or words with a name in capitals among them ("set up HW for send"):
+# four words of letters, three of them lower-case and no keyword of C (a
+# declaration of letters only names two: "static inline bool ready").
+_PROSE_WORDS = re.compile(r"^\s*[A-Za-z]+(?:-[A-Za-z]+)*(?:[ \t]+[A-Za-z]+(?:-[A-Za-z]+)*){3,}\s*$")
 # A sentence of the text inside the block ("The FOO_INFO() macro can and
 # should be used where possible."): a capitalised word, then words and no
 # ';', '{', '}' or '=', with three lower-case words at least (_no_code).
 _SENTENCE_LINE = re.compile(r"^\s*[A-Z][a-z]+,?[ \t][^;{}=]*$")
+# The label of a step before its sentence ("b) Waiting for events").
+_STEP_LABEL = re.compile(r"^\s*[a-z0-9]\)[ \t]+(?=[A-Z])")
 # A sentence ending in its full stop ("page_owner supports fseek."): three
 # words or more and a '.', which ends no line of C.
 _SENTENCE_END = re.compile(r"^\s*[A-Za-z_]\w*(?:,?[ \t]+[A-Za-z_][\w'-]*){2,}\.\s*$")
@@ -102,9 +113,10 @@ _LOWER_WORD = re.compile(r"(?<![\w(])[a-z]+(?![\w(])")
 # The keywords that can start a declaration and no expression.
 DECLARATION_START = (r"(?:void|char|short|int|long|float|double|signed|unsigned|_Bool|bool|"
                      r"struct|union|enum|const|volatile|static|extern|inline)\b")
-# A list of prototypes with a bullet ("* void netfs_subreq_terminated(...)"):
-# no expression of C has a '*' before a type keyword.
-_BULLET = re.compile(r"^\s*(\*)\s+" + DECLARATION_START)
+# A list of prototypes with a bullet ("* void netfs_subreq_terminated(...)",
+# "- int dpaa2_mac_connect(...)"): no expression of C has a '*' or a '-'
+# before a type keyword.
+_BULLET = re.compile(r"^\s*([*-])\s+" + DECLARATION_START)
 # An editor's mode line ("-*- mode: c -*-").
 _MODE_LINE = re.compile(r"^\s*-\*-.*-\*-\s*$")
 # A note set off by asterisks on a line of its own ("*** resched interrupt
@@ -195,7 +207,7 @@ def _numbered(lines: List[str]) -> bool:
     """Whether every non-blank line starts with a line number, counting up."""
     numbers = []
     for line in lines:
-        if line.strip():
+        if line.strip() and not (not numbers and _NOTE.match(line)):   # "-> foo.c" above the listing
             match = _LINE_NUMBER.match(line)
             if not match:
                 return False
@@ -250,10 +262,14 @@ def _no_code(line: str) -> bool:
     sentence is _sentence's, which the caller asks first)."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
-    return bool(_PROSE_LINE.match(line)) and not any(w in _DECLARATION_WORDS for w in line.split())
+    if _PROSE_LINE.match(line):
+        return not any(w in _DECLARATION_WORDS for w in line.split())
+    return bool(_PROSE_WORDS.match(line)) and \
+        sum(1 for w in line.split() if w.islower() and w not in C_KEYWORDS) >= 3
 
 
 def _sentence(line: str) -> bool:
+    line = _STEP_LABEL.sub("", line, count=1)
     return bool(_SENTENCE_END.match(line)) or bool(_SENTENCE_LINE.match(line)) and len(_LOWER_WORD.findall(line)) >= 3
 
 
@@ -353,7 +369,11 @@ def normalise(snippet: Snippet) -> Normalised:
         new = "".join(text)
         sentence = not in_comment and (_sentence(new) or _sentence_goes_on(new, prose_indent))
         prose_indent = _indent(new) if sentence else None
-        if (sentence or _no_code(new)) and not in_comment:
+        # "...  /* more fields */": an elided line with a comment after it.
+        uncommented = "".join(new[start:end] if kind != "comment" else " " * (end - start)
+                              for start, end, kind in pieces) if pieces else new
+        if (sentence or _no_code(new) or uncommented.strip() and _ELIDED_LINE.match(uncommented)) \
+                and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
@@ -404,6 +424,10 @@ def _elide_expressions(line: str) -> str:
     line = _OPTIONAL_QUALIFIER.sub(lambda m: m.group(1) + " " + m.group(2) + " ", line)
     # An omitted place to store is a name ("___" for "..."), as pseudo-code's undeclared locals are.
     line = _ELIDED_TARGET.sub(lambda m: m.group(0).replace(m.group(1), "_" * len(m.group(1))), line)
+    # "pos->frequency = ..." at the end of a line: the value and its ';'.
+    line = _ELIDED_VALUE_END.sub(lambda m: m.group(1) + "0;" + " " * (len(m.group(2)) - 2), line)
+    # "goto err_<...>;": the rest of a name left out.
+    line = _NAME_PLACEHOLDER.sub(lambda m: "_" * len(m.group(0)), line)
 
     def elide(match):
         space, omitted = match.group(1), match.group(2)

@@ -235,6 +235,25 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "[const] void *dereference_thing_locked([const] struct thing *t);\n\n"
     "Note that the result takes its constness from the thing\nparameter.  Static analysis warns if it thinks the lock\n"
     "isn't held.\n",
+    # Prototypes with a "-" bullet (dpaa2/mac-phy-support.rst).
+    "- int thing_connect(struct thing *t);\n- void thing_disconnect(struct thing *t);\n",
+    # A step in words with a name in capitals (networking/xfrm_device.rst), and a
+    # lettered step's sentence (target/tcmu-design.rst).
+    "void f(struct sk_buff *skb)\n{\n\tstate = lookup_state(skb);\n\tset up HW for send\n}\n\n"
+    "b) Waiting for events on the device(s)\n\nvoid g(int fd)\n{\n\thandle_events(fd);\n}\n",
+    # Macros that make declarations, outside any function, with no ';'
+    # (bpf/kfuncs.rst, sound/kernel-api/writing-an-alsa-driver.rst).
+    "THING_SET_START(thing_set)\nTHING_ID_FLAGS(func, thing_get, KF_ACQUIRE | KF_RET_NULL)\n"
+    "THING_SET_END(thing_set)\n\nstatic const struct thing_id_set thing_kfunc_set = {\n\t.owner = THIS_MODULE,\n};\n",
+    "static void __exit mychip_exit(void)\n{\n\tunregister_thing(&driver);\n}\n\n"
+    "module_init(mychip_init)\nmodule_exit(mychip_exit)\n",
+    # A value and its ';' left out, a field list left out with a comment,
+    # the rest of a label, a listing numbered under a note of its file.
+    "void f(struct table *t)\n{\n\tfor_each_entry(pos, t) {\n\t\tpos->frequency = ...\n\t}\n}\n",
+    "struct chip_state {\n\tstruct thing sd;\n\t...  /* additional state fields */\n};\n",
+    "int f(void)\n{\n\tif (IS_ERR(hid)) {\n\t\tret = PTR_ERR(hid);\n\t\tgoto err_<...>;\n\t}\n\treturn 0;\n}\n",
+    "-> drivers/cpufreq/foo_cpufreq.c\n\n01\tstatic int est_power(struct device *dev,\n02\t\tunsigned long *KHz)\n"
+    "03\t{\n04\t\tlong freq;\n05\n06\t\tfreq = 1;\n07\t\treturn 0;\n08\t}\n",
 ])
 def test_kernel_pseudo_code_is_no_defect(code):
     doc = "T\n=\n\n.. code-block:: c\n\n" + "".join("\t" + l + "\n" if l else "\n" for l in code.split("\n"))
@@ -281,6 +300,13 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # A comma before ')' with no comment for what is left out is a slip.
     ("static void handle_thing(void *data, )\n{\n}", "expected parameter declarator"),
     ("uint64_t hypercall(const uint64_t H_STOP,\n\tuint64_t lpid,\t\t/* partition */)", "expected parameter declarator"),
+    # A call with no ';' in a fragment of a function is a slip, beside a
+    # loop macro's block or a local's initialiser: only file-level code
+    # has declaring macros standing alone.
+    ("struct thing t = {\n\t.a = 1,\n};\nregister_thing(&t)\nuse_thing(&t);", "expected ';' after expression"),
+    ("static void f(void)\n{\n\tmodule_thing(x)\n\tuse_thing(x);\n}", "expected ';' after expression"),
+    # "= ..." stands for a value only at the end of its line.
+    ("void f(void)\n{\n\tx = ... y;\n}", "expected ';' after expression"),
     # C's own "a[const]" is no optional qualifier.
     ("void f(int a[const] int b);", "expected ')'"),
 ])
@@ -414,3 +440,15 @@ def test_a_string_macro_in_generic_code_is_no_local():
         "\treturn 0;",
         "}"))
     assert lint(doc) == []
+
+
+def test_a_name_near_an_unmodelled_call_is_no_typo_outside_entry_code():
+    # driver-model/devres.rst lists devm_kmalloc() beside a call of
+    # devm_kzalloc(): both are the kernel's, and the model knows neither.
+    doc = ("Devres\n======\n\nAllocate::\n\n  static int probe(struct device *dev)\n  {\n"
+           "          struct foo *p = devm_kzalloc(dev, sizeof(*p), GFP_KERNEL);\n"
+           "          return p ? 0 : -ENOMEM;\n  }\n\n"
+           "The managed interfaces are devm_kmalloc() and devm_kzalloc(); a typo such\n"
+           "as irqentry_nmi_exitt() is still found.\n")
+    assert [(f.line, f.code, f.message) for f in lint(doc)] == \
+        [(13, "ED501", "irqentry_nmi_exitt() is not a known function; did you mean irqentry_nmi_exit()?")]
