@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from . import ppscreen
 from .clang import cindex, index
-from .normalise import C_KEYWORDS, DECLARATION_START, ArrowNote, Normalised, code_ranges
+from .normalise import C_KEYWORDS, DECLARATION_START, ArrowNote, Normalised, code_ranges, kept_pieces
 from .names import osa_distance
 from .stubs import Api, ApiFunction
 
@@ -458,7 +458,7 @@ def _declaration_macros(code: str, api: Api) -> List[str]:
     codes: List[Tuple[str, int]] = []   # (code of a line, depth before it)
     for line in code.split("\n"):
         pieces, in_comment = code_ranges(line, in_comment)
-        text = "".join(line[start:end] if kind == "code" else " " * (end - start) for start, end, kind in pieces)
+        text = kept_pieces(line, pieces, ("code",))
         if not text.strip():
             continue
         if depth == 0 and "{" in text:

@@ -196,7 +196,7 @@ def looks_like_c(text: str) -> bool:
     statement or open or close a block."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
     lines = text.split("\n")
-    if next((line.lstrip() for line in lines if line.strip()), "").startswith(("$ ", "% ")) \
+    if next((line.lstrip() for line in lines if line.strip()), "").startswith("% ") \
             or any(line.lstrip().startswith("$ ") for line in lines):
         return False   # a shell prompt: a command and what it printed
     c_lines = sum(1 for line in lines if line.rstrip().endswith((";", "{", "}")))

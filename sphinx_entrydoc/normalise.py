@@ -203,6 +203,12 @@ def code_ranges(line: str, in_comment: bool) -> Tuple[List[Tuple[int, int, str]]
     return [p for p in pieces if p[0] < p[1]], False
 
 
+def kept_pieces(line: str, pieces, kinds: Tuple[str, ...]) -> str:
+    """``line`` with every piece of code_ranges' but those of ``kinds``
+    turned to spaces, so columns stay where they were."""
+    return "".join(line[start:end] if kind in kinds else " " * (end - start) for start, end, kind in pieces)
+
+
 def _numbered(lines: List[str]) -> bool:
     """Whether every non-blank line starts with a line number, counting up."""
     numbers = []
@@ -266,6 +272,14 @@ def _no_code(line: str) -> bool:
         return not any(w in _DECLARATION_WORDS for w in line.split())
     return bool(_PROSE_WORDS.match(line)) and \
         sum(1 for w in line.split() if w.islower() and w not in C_KEYWORDS) >= 3
+
+
+def _elided_before_comment(line: str, pieces) -> bool:
+    """"...  /* more fields */": an elided line with a comment after it."""
+    if not any(kind == "comment" for _, _, kind in pieces):
+        return False
+    uncommented = kept_pieces(line, pieces, ("code", "string"))
+    return bool(uncommented.strip()) and bool(_ELIDED_LINE.match(uncommented))
 
 
 def _sentence(line: str) -> bool:
@@ -369,11 +383,7 @@ def normalise(snippet: Snippet) -> Normalised:
         new = "".join(text)
         sentence = not in_comment and (_sentence(new) or _sentence_goes_on(new, prose_indent))
         prose_indent = _indent(new) if sentence else None
-        # "...  /* more fields */": an elided line with a comment after it.
-        uncommented = "".join(new[start:end] if kind != "comment" else " " * (end - start)
-                              for start, end, kind in pieces) if pieces else new
-        if (sentence or _no_code(new) or uncommented.strip() and _ELIDED_LINE.match(uncommented)) \
-                and not in_comment:
+        if (sentence or _no_code(new) or _elided_before_comment(new, pieces)) and not in_comment:
             elided.append(index)
             # Omitted code where a statement must be ("if (x)", then
             # "...") is an empty statement; anywhere else nothing.
