@@ -85,6 +85,8 @@ class Compiled:
     diagnostics: List[Diagnostic]
     declared_locals: Dict[str, str]       # name -> the type given to it
     refused_includes: List[Tuple[int, int, str, str]] = dataclasses.field(default_factory=list)
+    # Kept includes of a header the kernel checked does not have (screen()).
+    outlived_includes: List[Tuple[int, int, str]] = dataclasses.field(default_factory=list)
     # Outside the model's reach (see compile_snippet): only syntax is judged.
     generic: bool = False
     assumed: List[str] = dataclasses.field(default_factory=list)   # declarations made for unknown names
@@ -224,7 +226,8 @@ def _loop_macro_with_body(tu, cursor) -> bool:
     return implicit and untyped
 
 
-def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[int, int, str, str]]]:
+def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[int, int, str, str]],
+                                                         List[Tuple[int, int, str]]]:
     """Keep a snippet inside the stub directories, deciding on the
     preprocessing tokens clang would see (ppscreen.py), before it runs.
 
@@ -234,26 +237,32 @@ def screen_includes(lines: List[str], api: Api) -> Tuple[List[str], List[Tuple[i
     else that would make clang look at a file (``__has_include``, a
     ``_Pragma`` or ``#pragma`` ``dependency``), is refused: blanked before
     libclang sees it (lines and columns unchanged), so the file is never
-    opened.  Returns the screened lines and (line, column, what, why) for
-    each refusal.
+    opened.  Returns the screened lines, (line, column, what, why) for
+    each refusal, and (line, column, header) for each kept include of a
+    header the kernel checked does not have yet or any more (the stub
+    serves every version; see ``Api.lives``), the column that of its name.
     """
     code = "\n".join(lines)
-    screened, refused = screen(code, api)
-    return screened.split("\n"), refused
+    screened, refused, outlived = screen(code, api)
+    return screened.split("\n"), refused, outlived
 
 
-def screen(code: str, api: Api) -> Tuple[str, List[Tuple[int, int, str, str]]]:
+def screen(code: str, api: Api) -> Tuple[str, List[Tuple[int, int, str, str]], List[Tuple[int, int, str]]]:
     """:func:`screen_includes` on the text itself."""
     found = ppscreen.scan(code)
     chars = list(code)
     spans = []
     refused = []
+    outlived = []
     for include in found.includes:
         decision = ppscreen.decide(include, api.include_dirs)
         if decision.kind == ppscreen.STUB:
             if include.quoted:
                 first, last = include.operand
                 chars[first], chars[last] = "<", ">"
+            life = api.lives.get(include.name)
+            if life is not None and not life.exists_in(api.version):
+                outlived.append((include.operand[0] + 1, include.name))
             continue
         # REFUSED, and UNKNOWN (a header no stub directory has) alike.
         spans.append((include.start, include.end))
@@ -267,11 +276,11 @@ def screen(code: str, api: Api) -> Tuple[str, List[Tuple[int, int, str, str]]]:
             screened[hazard.start] = "0"
     screened = "".join(screened)
     starts = [0] + [i + 1 for i, c in enumerate(code) if c == "\n"]
-    located = []
-    for offset, what, why in sorted(refused):
+    def locate(offset):
         line = bisect.bisect_right(starts, offset) - 1
-        located.append((line, offset - starts[line], what, why))
-    return screened, located
+        return line, offset - starts[line]
+    located = [(*locate(offset), what, why) for offset, what, why in sorted(refused)]
+    return screened, located, [(*locate(offset), header) for offset, header in outlived]
 
 
 class _Escaped(Exception):
@@ -337,9 +346,11 @@ def compile_snippet(normalised: Normalised, api: Api, generic: bool = False) -> 
     use needs (:func:`_assume_unknowns`): its syntax."""
     _fault_injection(normalised.code)
     lines = normalised.code_lines
-    screened, refused = screen_includes(lines, api)
+    screened, refused, outlived = screen_includes(lines, api)
     try:
-        return _compile(normalised, api, "\n".join(screened), refused, generic)
+        compiled = _compile(normalised, api, "\n".join(screened), refused, generic)
+        compiled.outlived_includes = outlived
+        return compiled
     except _Escaped as escaped:
         # Whatever the compiler said may quote the file: drop all of it.
         line, column = refused[0][:2] if refused else (0, 0)

@@ -28,7 +28,7 @@ from .treeapi import Disagreement, TreeTruth, generic_first, parse_declaration, 
 
 # The headers of the generic entry API in a kernel tree: the functions they
 # declare are what the model is about.  entry-kvm.h became entry-virt.h in
-# v6.17; irq-entry-common.h split from entry-common.h in v6.16.
+# v6.18; irq-entry-common.h split from entry-common.h in v6.16.
 ENTRY_HEADERS = (
     "include/linux/entry-common.h",
     "include/linux/irq-entry-common.h",

@@ -86,6 +86,27 @@ class Removed:
         return f"use {self.replacement}()" if self.replacement else "see the note"
 
 
+@dataclasses.dataclass(frozen=True)
+class HeaderLife:
+    """A stub header modelling a kernel header that exists only from
+    ``since`` or only up to ``until`` (not included); outside, the kernel
+    has its declarations in ``elsewhere`` (ENTRYDOC_HEADER_SINCE/UNTIL)."""
+    header: str
+    elsewhere: str
+    since: Optional[kversion.Version] = None
+    until: Optional[kversion.Version] = None
+
+    def exists_in(self, version: kversion.Version) -> bool:
+        return (self.since is None or version >= self.since) and (self.until is None or version < self.until)
+
+    @property
+    def when(self) -> str:
+        """How the header's life ends or begins, for a message."""
+        if self.since is not None:
+            return f"new in {kversion.name(self.since)}"
+        return f"gone from {kversion.name(self.until)} on"
+
+
 @dataclasses.dataclass
 class Api:
     functions: Dict[str, ApiFunction]
@@ -102,6 +123,9 @@ class Api:
     # The header force-included first; in srctree mode a generated one that
     # includes the stubs' prelude with the tree's prototypes (treeapi.py).
     prelude: str = PRELUDE
+    # Stub headers whose kernel header lives for some versions only, by
+    # their path inside the stub directories (linux/irq-entry-common.h).
+    lives: Dict[str, HeaderLife] = dataclasses.field(default_factory=dict)
 
     @property
     def kernel(self) -> str:
@@ -141,6 +165,16 @@ class Api:
         yield from self.functions
         yield from self.macros
         yield from self.hooks
+
+    def declared_in(self, function: ApiFunction) -> str:
+        """The kernel header that declares ``function`` in the version
+        checked: a stub header serves every version, the kernel's names
+        for it change (entry-common.h before irq-entry-common.h split off).
+        In srctree mode ``file`` is the tree's own path, kept as it is."""
+        life = self.lives.get(function.file)
+        if life is None or life.exists_in(self.version):
+            return function.file
+        return life.elsewhere
 
     def knows(self, name: str) -> bool:
         return name in self.functions or name in self.macros or name in self.hooks
@@ -478,7 +512,7 @@ def _load(dirs: Tuple[str, ...], headers: Tuple[str, ...], fingerprint: str,
 # changes with the headers' contents, the libclang build and this module's
 # own source, and read back in about a millisecond.
 
-_MODEL_PARTS = (("functions", ApiFunction), ("hooks", Hook), ("removed", Removed))
+_MODEL_PARTS = (("functions", ApiFunction), ("hooks", Hook), ("removed", Removed), ("lives", HeaderLife))
 
 
 def _model_path(api: Api) -> Optional[str]:
@@ -510,7 +544,7 @@ def _read_model(api: Api, path: str) -> bool:
         api.macros.update(data["macros"])
         return True
     except Exception:  # noqa: BLE001 - missing, unreadable or stale: parse the stubs again
-        for name in ("functions", "hooks", "removed", "macros"):
+        for name in ("functions", "hooks", "removed", "lives", "macros"):
             getattr(api, name).clear()
         return False
 
@@ -603,6 +637,10 @@ def _add_data(api: Api, cursor, file: str) -> None:
         if "hook" in fields:
             api.hooks[fields["hook"]] = Hook(fields["hook"], int(fields.get("nargs", 0)),
                                              fields.get("file", file))
+        elif "header" in fields:
+            bounds = {key: tuple(int(part) for part in fields[key].split("."))
+                      for key in ("since", "until") if key in fields}
+            api.lives[file] = HeaderLife(file, fields.get("elsewhere", ""), **bounds)
         elif "removed" in fields:
             major, _, minor = fields.get("since", "").partition(".")
             since = (int(major), int(minor))

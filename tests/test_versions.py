@@ -2,6 +2,7 @@
 where every report names it."""
 import io
 import json
+import os
 
 import pytest
 
@@ -199,3 +200,79 @@ def test_a_prototype_changes_at_the_version_that_changed_it():
     markings = {v: load_api(version=kversion.parse(v)).functions["enter_from_user_mode"].marking
                 for v in ("6.7", "6.8")}
     assert markings == {"6.7": "noinstr", "6.8": "always_inline"}
+
+
+# -- a header's own life -----------------------------------------------------------
+
+# An entry handler written for today's kernel: its includes are the ones
+# v6.19 has, and its one slip (the exit's missing state) is the same everywhere.
+HEADERS_DOC = """\
+NMI handling
+============
+
+.. code-block:: c
+
+   #include <linux/irq-entry-common.h>
+   #include <linux/entry-kvm.h>
+
+   noinstr void handle_nmi(struct pt_regs *regs)
+   {
+           irqentry_state_t state = irqentry_nmi_enter(regs);
+
+           irqentry_nmi_exit(regs);
+   }
+"""
+
+
+def _headers_findings(run, tmp_path, version):
+    doc = write(tmp_path / "nmi.rst", HEADERS_DOC)
+    status, out, _ = run("lint", "--format", "json", "--no-cache", "--kernel-version", version, doc)
+    return [(f["line"], f["column"], f["code"], f["message"]) for f in json.loads(out)["findings"]
+            if f["code"] in ("ED102", "ED108")]
+
+
+def test_an_include_of_a_header_the_version_does_not_have_yet_or_any_more(run, tmp_path):
+    assert _headers_findings(run, tmp_path, "6.1") == [
+        (6, 14, "ED108", "<linux/irq-entry-common.h> does not exist in kernel v6.1 (new in v6.16); "
+                         "its declarations are in <linux/entry-common.h>"),
+        (13, 12, "ED102", "too few arguments to function call, expected 2, have 1; irqentry_nmi_exit() is "
+                         "declared as 'void irqentry_nmi_exit(struct pt_regs *regs, irqentry_state_t "
+                         "irq_state)' (linux/entry-common.h)")]
+    assert _headers_findings(run, tmp_path, "7.3")[0] == (
+        7, 14, "ED108", "<linux/entry-kvm.h> does not exist in kernel v7.3 (gone from v6.18 on); "
+                        "its declarations are in <linux/entry-virt.h>")
+    assert [code for _, _, code, _ in _headers_findings(run, tmp_path, "6.17")] == ["ED102"]
+
+
+def test_the_fix_includes_the_header_of_the_version_checked(run, tmp_path):
+    doc = write(tmp_path / "nmi.rst", HEADERS_DOC)
+    run("lint", "--fix", "--no-cache", "--kernel-version", "6.1", doc)
+    assert "#include <linux/entry-common.h>\n   #include <linux/entry-kvm.h>\n" in doc.read_text()
+
+
+def test_a_finding_names_the_header_of_the_version_checked(run, tmp_path):
+    # The same stub serves both; the kernel's name for it changed in v6.16.
+    assert "(linux/entry-common.h)" in _headers_findings(run, tmp_path, "6.15")[-1][3]
+    assert "(linux/irq-entry-common.h)" in _headers_findings(run, tmp_path, "6.16")[-1][3]
+
+
+def test_in_a_source_tree_the_tree_says_which_headers_exist(run, tmp_path):
+    doc = write(tmp_path / "nmi.rst", HEADERS_DOC)
+
+    def codes(tree):
+        _, out, _ = run("lint", "--format", "json", "--isolated", "--no-cache", "--srctree", tree, doc)
+        return [(f["line"], f["code"]) for f in json.loads(out)["findings"] if f["code"] == "ED108"]
+    assert codes(kernel_tree(tmp_path / "linux-6.1", 6, 1)) == [(6, "ED108")]
+    # A tree that has the header is right whatever the model's boundary says.
+    tree = kernel_tree(tmp_path / "linux-6.1-split", 6, 1)
+    write(tree / "include" / "linux" / "irq-entry-common.h", "/* empty */\n")
+    assert codes(tree) == []
+
+
+def test_each_header_life_names_a_stub_header_that_exists():
+    from sphinx_entrydoc.stubs import load_api
+    api = load_api()
+    assert set(api.lives) == {"linux/irq-entry-common.h", "linux/entry-virt.h", "linux/entry-kvm.h"}
+    for header, life in api.lives.items():
+        assert any(os.path.isfile(os.path.join(d, life.elsewhere)) for d in api.include_dirs), header
+        assert (life.since is None) != (life.until is None), header

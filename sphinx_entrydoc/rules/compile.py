@@ -42,6 +42,13 @@ INCLUDE_REFUSED = rule(
     example='#include "/etc/passwd"   or   #include <stdio.h>',
 )
 
+HEADER_NOT_IN_VERSION = rule(
+    "ED108", "header-not-in-version", ERROR,
+    "An example that includes a header its kernel does not have yet, or any more, does not build there.",
+    "<{header}> does not exist in kernel {kernel} ({when}); its declarations are in <{elsewhere}>",
+    example="#include <linux/irq-entry-common.h>   (v6.1: <linux/entry-common.h>)",
+)
+
 CHECK_ABORTED = rule(
     "ED107", "check-aborted", ERROR,
     "A document whose snippets hang or crash the compiler is not checked; that must be visible, and the run goes on.",
@@ -71,13 +78,21 @@ def check(ctx) -> None:
                 # outside the model (user-space examples) it is quiet too.
                 continue
             ctx.report(INCLUDE_REFUSED, *snippet.position(index, col0), target=target, why=why)
+        for index, col0, header in compiled.outlived_includes:
+            if ctx.tree is not None and f"include/{header}" in ctx.tree.files:
+                continue   # the tree is the truth, should the model's boundary be wrong
+            life = ctx.api.lives[header]
+            line, column = snippet.position(index, col0)
+            ctx.report(HEADER_NOT_IN_VERSION, line, column, header=header, kernel=ctx.api.kernel,
+                       when=life.when, elsewhere=life.elsewhere, suggestion=f"<{life.elsewhere}>",
+                       fix=Fix(line, column, header, life.elsewhere, f"include <{life.elsewhere}>"))
         for diagnostic in compiled.diagnostics:
             line, column = snippet.position(diagnostic.line, diagnostic.column)
             if diagnostic.kind == "arguments":
                 declared = ""
                 if diagnostic.callee is not None:
                     declared = (f"; {diagnostic.callee.name}() is declared as "
-                                f"'{diagnostic.callee.signature}' ({diagnostic.callee.file})")
+                                f"'{diagnostic.callee.signature}' ({ctx.api.declared_in(diagnostic.callee)})")
                 ctx.report(CALL_ARGUMENTS, line, column, message=diagnostic.message, declared=declared)
             elif diagnostic.kind == "error":
                 ctx.report(COMPILE_ERROR, line, column, message=diagnostic.message)

@@ -33,12 +33,12 @@ def is_noinstr(function) -> bool:
     return NOINSTR in annotations(function)
 
 
-def why_instrumentable(call):
+def why_instrumentable(call, api):
     """Why a call is instrumentable, or None when it may run in noinstr code."""
     if call.function is not None:
         if call.function.noinstr_safe:
             return None
-        return f"{call.function.file} declares it instrumentable"
+        return f"{api.declared_in(call.function)} declares it instrumentable"
     if call.placeholder:
         # A placeholder is taken to be noinstr unless its arrow note says otherwise.
         if call.arrow is not None and call.arrow.says_instrumentable:
@@ -70,7 +70,7 @@ def check(ctx) -> None:
                 continue
             if call.arrow.says_noinstr and not call.function.noinstr_safe:
                 ctx.report(ARROW_CONTRADICTS, *snippet.position(call.line, call.column), name=call.name,
-                           claim="must be noinstr", file=call.function.file, marking="instrumentable")
+                           claim="must be noinstr", file=ctx.api.declared_in(call.function), marking="instrumentable")
         for function in compiled.functions:
             if not is_noinstr(function) or compiled.broken(function):
                 continue
@@ -80,7 +80,7 @@ def check(ctx) -> None:
                 position = snippet.position(call.line, call.column)
                 if position not in outside or call.name in defined_safe:
                     continue
-                why = why_instrumentable(call)
+                why = why_instrumentable(call, ctx.api)
                 if why:
                     ctx.report(NOINSTR_CALL, *position, name=call.name, why=why,
                                caller=function.spelling)

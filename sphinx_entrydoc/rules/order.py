@@ -82,7 +82,7 @@ def _check_sentence(ctx, block: Paragraph, offset: int, sentence: str, listed: O
             ctx.report(ORDER_MISMATCH, line, column, subject=f"{left}()",
                        claim=f"is said to have the same ordering as {right}()",
                        declared_for=f"{left}(): {_show(a.order)} and {right}()",
-                       declared=_show(b.order), file=a.file)
+                       declared=_show(b.order), file=ctx.api.declared_in(a))
 
 
 def _declared(ctx, name: str, block: Paragraph, offset: int):
@@ -126,7 +126,7 @@ def _compare_list(ctx, function, listed: BulletList) -> None:
             continue
         ctx.report(ORDER_MISMATCH, item.line, item.spans[0][2], subject=f"{function.name}()",
                    claim=f"is documented to update the state in the order {_show(documented)}; {problem}",
-                   declared_for="the order", declared=_show(function.order), file=function.file)
+                   declared_for="the order", declared=_show(function.order), file=ctx.api.declared_in(function))
         return
 
 
@@ -143,7 +143,7 @@ def _check_reverse(ctx, function, block: Paragraph, offset: int) -> None:
         ctx.report(ORDER_MISMATCH, *block.position(offset), subject=f"{function.name}()",
                    claim=f"is said to run in the reverse order of {partner.name}() "
                          f"({_show(reversed(partner.order))})",
-                   declared_for="the order", declared=_show(function.order), file=function.file)
+                   declared_for="the order", declared=_show(function.order), file=ctx.api.declared_in(function))
 
 
 def _variant_pairs(text: str):

@@ -52,6 +52,14 @@
  *                               document is about entry code
  *   entrydoc:removed=NAME;since=X.Y;commit=C;replacement=NEW;note=TEXT
  *                               a name the kernel removed in vX.Y
+ *   entrydoc:header;since=X.Y;elsewhere=H   (or until=X.Y)
+ *                               the header holding the annotation exists
+ *                               in the kernel from vX.Y (up to vX.Y, not
+ *                               included); outside, its declarations are
+ *                               in H.  The stub serves every version (the
+ *                               same declarations), but a finding names
+ *                               the header of the version checked, and an
+ *                               #include of it outside its life is ED108.
  *
  * Pairs: a PAIR names the state a call establishes, not one function, so
  * that every entry the kernel closes with several exits (enter_from_user_mode()
@@ -103,5 +111,19 @@
 		__entrydoc("removed=" #name ";since=" #major "." #minor		\
 			   ";commit=" commit ";replacement=" #replacement	\
 			   ";note=" note)
+
+/*
+ * ENTRYDOC_HEADER_SINCE(tag, major, minor, older) in a stub header: the
+ * kernel header it models first appeared in vmajor.minor, and before that
+ * its declarations were in <older>.  ENTRYDOC_HEADER_UNTIL(tag, major,
+ * minor, newer): the kernel header is gone from vmajor.minor on, its
+ * declarations in <newer>.  tag only makes the declaration's name unique.
+ */
+#define ENTRYDOC_HEADER_SINCE(tag, major, minor, older)			\
+	extern const char __entrydoc_header_##tag[]				\
+		__entrydoc("header;since=" #major "." #minor ";elsewhere=" older)
+#define ENTRYDOC_HEADER_UNTIL(tag, major, minor, newer)			\
+	extern const char __entrydoc_header_##tag[]				\
+		__entrydoc("header;until=" #major "." #minor ";elsewhere=" newer)
 
 #endif

@@ -29,6 +29,7 @@
 #include <linux/irq-entry-common.h>
 #include <linux/entry-common.h>
 #include <linux/entry-virt.h>
+#include <linux/entry-kvm.h>
 #include <linux/kvm_host.h>
 
 #endif /* _ENTRYDOC_PRELUDE_H */

@@ -17,6 +17,8 @@
 #include <entrydoc/annotations.h>
 #include <linux/types.h>
 
+ENTRYDOC_HEADER_SINCE(entry_virt, 6, 18, "linux/entry-kvm.h");
+
 struct kvm_vcpu;
 
 /*

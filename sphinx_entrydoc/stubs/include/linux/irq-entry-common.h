@@ -6,7 +6,11 @@
  * declarations in entry-common.h, with the out-of-line functions from
  * kernel/entry/common.c; per version, as read from v6.1 and v6.12 (Debian
  * trees) and linux-riscv/linux (v6.19+).  Which file holds a declaration
- * does not change what a snippet may call, so one stub header serves both.
+ * does not change what a snippet may call, so one stub header serves both;
+ * ENTRYDOC_HEADER_SINCE below makes findings name entry-common.h before
+ * the split, and an #include of this header there ED108.  The split is
+ * modelled from v6.16: the header is in a v6.17 tree (nhatz11/linux-6.17)
+ * and not in v6.12; no v6.16 tree was read to confirm the boundary.
  *
  * Bodies of static __always_inline functions are empty: the stubs model
  * prototypes, markings and the facts in the annotations, not behaviour.
@@ -20,6 +24,8 @@
 #include <linux/instrumentation.h>
 #include <linux/context_tracking.h>
 #include <linux/irqflags.h>
+
+ENTRYDOC_HEADER_SINCE(irq_entry_common, 6, 16, "linux/entry-common.h");
 
 /*
  * arch_enter_from_user_mode - include/linux/irq-entry-common.h: static
