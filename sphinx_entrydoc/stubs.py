@@ -90,8 +90,8 @@ class Removed:
 class HeaderLife:
     """A stub header modelling a kernel header that exists only from
     ``since`` or only up to ``until`` (not included); outside, the kernel
-    has its declarations in ``elsewhere`` (ENTRYDOC_HEADER_SINCE/UNTIL)."""
-    header: str
+    has its declarations in ``elsewhere`` (ENTRYDOC_HEADER_SINCE/UNTIL).
+    Kept in ``Api.lives`` under the stub header's own path."""
     elsewhere: str
     since: Optional[kversion.Version] = None
     until: Optional[kversion.Version] = None
@@ -638,16 +638,21 @@ def _add_data(api: Api, cursor, file: str) -> None:
             api.hooks[fields["hook"]] = Hook(fields["hook"], int(fields.get("nargs", 0)),
                                              fields.get("file", file))
         elif "header" in fields:
-            bounds = {key: tuple(int(part) for part in fields[key].split("."))
-                      for key in ("since", "until") if key in fields}
-            api.lives[file] = HeaderLife(file, fields.get("elsewhere", ""), **bounds)
+            bounds = {key: _annotated_version(fields[key]) for key in ("since", "until") if key in fields}
+            api.lives[file] = HeaderLife(fields.get("elsewhere", ""), **bounds)
         elif "removed" in fields:
-            major, _, minor = fields.get("since", "").partition(".")
-            since = (int(major), int(minor))
+            since = _annotated_version(fields.get("since", ""))
             if api.version >= since:   # relative to the version checked
                 api.removed[fields["removed"]] = Removed(
                     fields["removed"], fields.get("replacement", ""), since,
                     fields.get("commit", ""), fields.get("note", ""))
+
+
+def _annotated_version(text: str) -> kversion.Version:
+    """An annotation's "X.Y" (the stubs' own facts: not checked against the
+    modelled range, as a user's --kernel-version is)."""
+    major, _, minor = text.partition(".")
+    return int(major), int(minor)
 
 
 def _add_macro(api: Api, cursor) -> None:
