@@ -21,3 +21,18 @@ def test_the_profiler_runs_every_step_of_a_cold_check():
                  "parse: kept regular expressions (recache)", "compile: kept regular expressions (recache)",
                  "compile: normalise, compile snippets, rules"):
         assert step in steps
+
+
+def test_a_goal_row_says_when_its_interval_cannot_tell():
+    import bench
+    ours = bench.Measure("with", [], 0)
+    ours.times = [1.0]
+    # 15 pairs: the interval of their median is ranks 3 and 13.
+    around_goal = sorted(1 + step / 100 for step in range(-7, 8))
+    assert bench.median_interval(around_goal) == (around_goal[2], around_goal[12])
+    row = bench.goal_row("build", ours, ours, "without", around_goal, "<=1%", "overhead")
+    assert "95% CI -5.0 to +5.0" in row and row.endswith("| yes, within the noise |")
+    well_over = sorted(1.2 + step / 100 for step in range(-7, 8))
+    assert bench.goal_row("build", ours, ours, "without", well_over, "<=1%", "overhead").endswith("| **no** |")
+    faster = sorted(0.2 + step / 1000 for step in range(-7, 8))
+    assert bench.goal_row("page", ours, ours, "rstcheck", faster, ">=3x", "faster").endswith("| yes |")
