@@ -450,6 +450,8 @@ def _synopsis_semicolons(code: str) -> str:
 # function ("module_init(mychip_init)", "BTF_ID_FLAGS(func, f, KF_ACQUIRE)"):
 # a name and its arguments, nothing before them.
 _BARE_INVOCATION = re.compile(r"^\s*([A-Za-z_]\w*)\s*\(.*\)\s*$")
+# One call standing as a statement, alone on its line ("WARN_ON(x);").
+_CALL_STATEMENT = re.compile(r"^\s*[A-Za-z_]\w*\s*\(.*\)\s*;\s*$")
 # What makes a snippet file-level code: a function defined with its type
 # ("static void __exit mychip_exit(void)"), or a variable only file scope
 # has ("static const struct btf_kfunc_id_set set = {", "struct
@@ -559,15 +561,23 @@ TAIL_WRAPPER = "void __entrydoc_tail(void) {"
 
 def _statement_tail(tu, lines: List[str], offset: int) -> Optional[int]:
     """The 0-based snippet line where statements start at file scope after a
-    function definition (clang: "expected identifier or '('" there), if that
-    line is not the first: the wrapper opens at the end of the line before."""
+    function definition, if that line is not the first: the wrapper opens at
+    the end of the line before.  clang says "expected identifier or '('" at
+    an assignment there; a call whose arguments are expressions it takes for
+    a declarator and errors inside it (a litmus test's closing
+    ``WARN_ON(r1 == 0 && r2 == 0);``, ``MODULE_INFO(test, "Y");``,
+    ``set_chip(girq, &chip);`` among statements), so an error on a line
+    that is one call statement counts too.  Inside the wrapper the line is
+    still C: an error that stays there is reported."""
     last_definition_end = max((d.extent.end.line for d in _definitions(tu)), default=0)
     for diag in tu.diagnostics:
-        if diag.spelling != "expected identifier or '('" or diag.location.file is None \
-                or diag.location.file.name != SNIPPET_FILE:
+        if diag.severity < cindex().Diagnostic.Error or diag.location.file is None \
+                or diag.location.file.name != SNIPPET_FILE or diag.location.line <= last_definition_end:
             continue
         where = _to_snippet(lines, offset, diag.location.line, diag.location.column)
-        if where is not None and where[0] > 0 and diag.location.line > last_definition_end:
+        if where is None or where[0] == 0:
+            continue
+        if diag.spelling == "expected identifier or '('" or _CALL_STATEMENT.match(lines[where[0]]):
             return where[0]
     return None
 

@@ -252,6 +252,19 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "void f(struct table *t)\n{\n\tfor_each_entry(pos, t) {\n\t\tpos->frequency = ...\n\t}\n}\n",
     "struct chip_state {\n\tstruct thing sd;\n\t...  /* additional state fields */\n};\n",
     "int f(void)\n{\n\tif (IS_ERR(hid)) {\n\t\tret = PTR_ERR(hid);\n\t\tgoto err_<...>;\n\t}\n\treturn 0;\n}\n",
+    # A litmus test's condition at file scope after its threads
+    # (RCU/Design/Memory-Ordering/Tree-RCU-Memory-Ordering.rst).
+    "int x, y;\n\nvoid task0(void)\n{\n\tWRITE_ONCE(x, 1);\n\tr1 = READ_ONCE(y);\n}\n\n"
+    "WARN_ON(r1 == 0 && r2 == 0);\n",
+    # A structure, then its use as statements at file scope
+    # (driver-api/gpio/driver.rst).
+    "static void my_unmask(struct irq_data *d)\n{\n\tenable(d);\n}\n\n"
+    "static const struct my_chip_ops ops = {\n\t.name = \"my\",\n\t.unmask = my_unmask,\n};\n\n"
+    "struct my_chip *c;\n\nc = get_chip();\nchip_set_ops(c, &ops);\nif (!c->parents)\n\treturn -ENOMEM;\n"
+    "return add_chip(c);\n",
+    # Declaring macros with a string after a function (dev-tools/kselftest.rst).
+    "static void __init selftest(void)\n{\n\tcheck(0);\n}\n\nMODULE_AUTHOR(\"A Developer <a@example.org>\");\n"
+    "MODULE_INFO(test, \"Y\");\n",
     "-> drivers/cpufreq/foo_cpufreq.c\n\n01\tstatic int est_power(struct device *dev,\n02\t\tunsigned long *KHz)\n"
     "03\t{\n04\t\tlong freq;\n05\n06\t\tfreq = 1;\n07\t\treturn 0;\n08\t}\n",
 ])
@@ -305,6 +318,11 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # has declaring macros standing alone.
     ("struct thing t = {\n\t.a = 1,\n};\nregister_thing(&t)\nuse_thing(&t);", "expected ';' after expression"),
     ("static void f(void)\n{\n\tmodule_thing(x)\n\tuse_thing(x);\n}", "expected ';' after expression"),
+    # A statement after a function is a fragment, and still read as C (a
+    # bare "done(x)" there would be a declaring macro, so an assignment).
+    ("void task0(void)\n{\n\tWRITE_ONCE(x, 1);\n}\nWARN_ON(r1 == 0 && r2 == 0);\nr1 = 2\nfinish(x);",
+     "expected ';' after expression"),
+    ("void task0(void)\n{\n\tWRITE_ONCE(x, 1);\n}\nWARN_ON(r1 == 0 && (r2 == 0);", "expected ')'"),
     # "= ..." stands for a value only at the end of its line.
     ("void f(void)\n{\n\tx = ... y;\n}", "expected ';' after expression"),
     # C's own "a[const]" is no optional qualifier.
