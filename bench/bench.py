@@ -168,8 +168,9 @@ def goals(work: str, env: dict, runs: int, documents: int, entry_documents: int)
     # So does the core-api build (three seconds): one pair of it moves by
     # 15%, and five pairs gave -1.5% and +16% at the same code.  The
     # no-change build's goal is 1% of 0.7 s, and its pairs have a standard
-    # deviation near 9%: 15 pairs left a 95% interval some 10 points wide,
-    # 120 (three minutes) narrow it to about 4.
+    # deviation near 9%: 15 pairs leave a 95% interval some ten points wide
+    # (the estimate), and 120 (three minutes) left one of 2.2 points in the
+    # run the README shows.
     page_pairs, quick_pairs, unchanged_pairs = runs * 8, runs * 3, runs * 24
     print(f"\nkernel-shaped tree (bench/kernel_corpus.py): {counts['documents']} documents, "
           f"{counts['entry_style']} of them entry-style, {counts['c_blocks']} C blocks; "
