@@ -174,6 +174,29 @@ _PLACEHOLDER = re.compile(r"<[^<>]*>")
 _ASSEMBLER_DIRECTIVE = re.compile(r"^\s*\.[A-Za-z_]\w*(?:[ \t][^=]*)?$")
 
 
+# A "{" after a number or a bare name ("CPU-thread-2  {read addrA}",
+# "cpus {", "kprobe:do_sys_open {"): C puts one after ")", "=", ",", "{",
+# ":", "else", "do" or a tag of struct, union or enum, so this is a
+# timeline, a device tree or a script, not C.
+_FOREIGN_BRACE = re.compile(r"(?:\b\d\w*|\b(?!(?:else|do|struct|union|enum)\b)[A-Za-z_]\w*)[ \t]*\{")
+_TAG = re.compile(r"\b(?:struct|union|enum)\b")
+
+
+# A name cited with empty parentheses on a line of its own, as prose cites
+# one ("socket_reset()", "static_key_true()"): a list of names, not C,
+# where it outnumbers the lines that end a statement.
+CITED_NAME = re.compile(r"^\s*[A-Za-z_]\w*\s*\(\s*\)\s*$")
+
+
+_DIRECTIVE_START = re.compile(r"^\s*(?:\d+[ \t]+)?#")
+
+
+def _foreign_brace(code: str) -> bool:
+    if _DIRECTIVE_START.match(code):
+        return False    # "#define INIT_THING { 0 }", perhaps numbered: a macro's body
+    return any(not _TAG.search(code, 0, match.start()) for match in _FOREIGN_BRACE.finditer(code))
+
+
 def _prose(code: str) -> bool:
     from .normalise import C_KEYWORDS
     for run in _WORD_RUN.finditer(_PLACEHOLDER.sub(" ; ", code)):
@@ -192,8 +215,9 @@ def looks_like_c(text: str) -> bool:
     declares a function, some line ends a statement or opens or closes a
     block, and fewer lines read as English outside comments and strings
     (:func:`_prose`: a command table, ``name = meaning;`` lines, a call
-    diagram in words) or are an assembler's directives than end a
-    statement or open or close a block."""
+    diagram in words), are an assembler's directives, open a brace after
+    a bare name or a number (:data:`_FOREIGN_BRACE`) or cite a name
+    (:data:`CITED_NAME`) than end a statement or open or close a block."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
     lines = text.split("\n")
     if next((line.lstrip() for line in lines if line.strip()), "").startswith("% ") \
@@ -207,7 +231,7 @@ def looks_like_c(text: str) -> bool:
     for line in lines:
         pieces, in_comment = code_ranges(line, in_comment)
         code = " ; ".join(line[start:end] for start, end, kind in pieces if kind == "code")
-        if _prose(code) or _ASSEMBLER_DIRECTIVE.match(code):
+        if _prose(code) or _ASSEMBLER_DIRECTIVE.match(code) or _foreign_brace(code) or CITED_NAME.match(code):
             prose_lines += 1
     return prose_lines < c_lines
 

@@ -196,6 +196,14 @@ def test_shell_transcript_in_a_literal_block_is_not_c():
     # an assembler listing: directives, no designated initialiser
     "  #include <asm/asmmacro.h>\n\n  GLOBAL_ENTRY(fast_call)\n  .prologue\n  .save ar.pfs, r11\n"
     "  mov r11 = ar.pfs\n  .body\n  mov r2 = 0xa000000000020660;;\n  ;;\n  br.call.sptk.many b6 = b7\n",
+    # a list of names as prose cites them, and a member (pcmcia/locking.rst)
+    "\tsocket_reset()\n\tsocket_setup()\n\n\tstruct socket_ops\t*ops\n\tstruct socket_res\t*res;\n",
+    # a timeline of threads, a brace after each name (mm/mmu_notifier.rst)
+    " [step 1] -------------------------------\n CPU-0   {take the lock on page A}\n CPU-1   {}\n"
+    " DEV-0   {read page A into the device cache}\n [step 2] -------------------------------\n"
+    " CPU-0   {start: {invalidate_range_begin(A)}}\n CPU-1   {}\n DEV-0   {}\n"
+    " [step 3] -------------------------------\n CPU-0   {end: {invalidate_range_finish(A)}}\n"
+    " CPU-1   {write page A}\n DEV-0   {}\n",
 ])
 def test_english_in_a_literal_block_is_not_c(block):
     # The auto rule takes none of these for C; the same lines marked C are
@@ -211,6 +219,23 @@ def test_c_with_english_in_its_comments_is_still_c():
            "  \tpr_info(\"the queue is empty and the stamp is %llu\\n\", stamp);\n"
            "  \tirqentry_exti(regs, state);\n  }\n")
     assert [c for _, _, c in found(doc)] == ["ED101"]
+
+
+def test_braces_after_tags_macros_and_keywords_are_still_c():
+    doc = ("T\n=\n\n::\n\n  #define THING_INIT { 0 }\n  #  define THING_NAMES { \"a\" }\n  enum { THING_A, THING_B };\n  struct thing {\n"
+           "  \tint state;\n  };\n  struct __packed thing_wire {\n  \tint state;\n  };\n"
+           "  static struct thing things[] = {\n  \t{ 1 },\n  };\n"
+           "  noinstr void f(struct pt_regs *regs)\n  {\n  \tirqentry_state_t state = irqentry_enter(regs);\n"
+           "  \tdo {\n  \t\tpoll(regs);\n  \t} while (0);\n  \tif (state.exit_rcu) {\n  \t\tpoll(regs);\n"
+           "  \t} else {\n  \t\tpoll(regs);\n  \t}\n  \tirqentry_exti(regs, state);\n  }\n")
+    assert [c for _, _, c in found(doc)] == ["ED101"]
+
+
+def test_a_numbered_listing_of_macros_with_braces_is_still_c():
+    # RCU/Design/Data-Structures: " 30 #  define NUM_RCU_LVL_INIT { NUM_RCU_LVL_0 }".
+    from sphinx_entrydoc.extract import looks_like_c
+    listing = "".join(f"{n:2} #  define THING_{n}_INIT {{ THING_{n} }}\n" for n in range(1, 9))
+    assert looks_like_c(listing + " 9 #define THING_MAX max_thing(8)\n")
 
 
 def test_a_backslash_in_acpi_source_is_the_namespace_root_not_an_escape():
