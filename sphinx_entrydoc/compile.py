@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 from . import ppscreen
 from .clang import cindex, index
+from .extract import CITED_NAME
 from .normalise import C_KEYWORDS, DECLARATION_START, ArrowNote, Normalised, code_ranges, kept_pieces
 from .names import osa_distance
 from .stubs import Api, ApiFunction
@@ -363,8 +364,11 @@ def _compile(normalised: Normalised, api: Api, code: str, refused, generic: bool
     offset = 0
     base = kernel_annotations(api)
     if generic:
-        code = _synopsis_semicolons(code) + _closing_braces(lines)
-        base = base + [f"#define {m}(...)" for m in _attribute_macros(code, api) + _declaration_macros(code, api)]
+        code = _cited_names(_synopsis_semicolons(code)) + _closing_braces(lines)
+        code = _defining_macro_heads(code, api)
+        base = base + [f"#define {m}(...)" for m in sorted(set(_attribute_macros(code, api)
+                                                                 + _declaration_macros(code, api)))] \
+            + [f"#define {a}" for a in _annotations_before_declarators(code, api)]
     tu = _parse(code, api, base)
     if not _definitions(tu) and (_errors(tu) or any(
             "type specifier missing" in d.spelling for d in tu.diagnostics)):
@@ -408,8 +412,62 @@ _STATEMENT_WORDS = frozenset(("return", "if", "while", "for", "switch", "sizeof"
 _ATTRIBUTE_MACRO = re.compile(r"[A-Za-z_]\w*\s+([A-Z_][A-Z0-9_]*)\s*\([^()]*\)\s*;\s*$", re.M)
 
 
+# A kernel annotation ("__" and a name) between a declaration's type and its
+# declarator ("static u32 __tcmdata tcmvar;", "static void __tcmlocalfunc
+# f(void)", arm/tcm.rst): after a type, not after a keyword that a type's
+# own name may follow ("static __u32 x;", "struct __tag x;").
+_ANNOTATION_BEFORE_DECLARATOR = re.compile(r"^\s*(?:[A-Za-z_]\w*[\s*]+)*?([A-Za-z_]\w*)[\s*]+(__[a-z]\w*)"
+                                           r"[\s*]+[A-Za-z_]\w*\s*[(=;,\[]", re.M)
+_BEFORE_A_TYPE = frozenset(("static", "extern", "const", "volatile", "inline", "register", "typedef", "struct",
+                            "union", "enum", "return", "sizeof", "case", "goto", "else"))
+
+
+def _annotations_before_declarators(code: str, api: Api) -> List[str]:
+    found = {annotation for before, annotation in _ANNOTATION_BEFORE_DECLARATOR.findall(code)
+             if before not in _BEFORE_A_TYPE}
+    known = {d.split()[1].split("(")[0] for d in KERNEL_ANNOTATIONS}
+    return sorted(a for a in found if a not in api.functions and a not in api.macros and a not in known)
+
+
+# ... or one given only a string before a function's type, on its line or
+# the line above (BPF's 'SEC("xdp") int prog(struct xdp_md *ctx)', and
+# 'SEC("lsm/file_mprotect")' over 'int BPF_PROG(mprotect_audit, ...)').
+_SECTION_MACRO = re.compile(r'^\s*([A-Z_][A-Z0-9_]*)\s*\(\s*"[^"]*"\s*\)\s*(.*)$')
+_FUNCTION_HEAD = re.compile(r"^\s*(?!(?:return|else|do|case|goto|sizeof)\b)(?:[A-Za-z_]\w*[\s*]+)+[A-Za-z_]\w*\s*\(")
+
+
 def _attribute_macros(code: str, api: Api) -> List[str]:
-    return sorted({m for m in _ATTRIBUTE_MACRO.findall(code) if m not in api.functions and m not in api.macros})
+    found = set(_ATTRIBUTE_MACRO.findall(code))
+    lines = code.split("\n")
+    for number, line in enumerate(lines):
+        section = _SECTION_MACRO.match(line)
+        if section is None:
+            continue
+        head = section.group(2) or next((l for l in lines[number + 1:] if l.strip()), "")
+        if _FUNCTION_HEAD.match(head):
+            found.add(section.group(1))
+    return sorted(m for m in found if m not in api.functions and m not in api.macros)
+
+
+# A macro in capitals that defines the function named by its first argument,
+# the parameters after it ("int BPF_PROG(mprotect_audit, struct
+# vm_area_struct *vma, ...)", tools/lib/bpf/bpf_tracing.h): a type, the
+# macro, a lower-case name, then a parameter's type and name.
+_DEFINING_MACRO = re.compile(r"^(\s*(?:[A-Za-z_]\w*[\s*]+)+)([A-Z_][A-Z0-9_]*\s*\(\s*)([a-z_]\w*)(\s*,)"
+                             r"(?=\s*(?:(?:const|struct|union|enum|unsigned)\s+)*[A-Za-z_]\w*[\s*]+[A-Za-z_])", re.M)
+
+
+def _defining_macro_heads(code: str, api: Api) -> str:
+    """Such a head read as the function it defines, in place ("int
+    BPF_PROG(audit, struct file *f)" as "int          audit( struct file
+    *f)"): a macro would put the definition in the macro's text, where the
+    snippet's own declarations are not looked for."""
+    def as_function(match):
+        macro = match.group(2).split("(")[0].strip()
+        if macro in api.functions or macro in api.macros:
+            return match.group(0)
+        return match.group(1) + " " * len(match.group(2)) + match.group(3) + "(" + " " * (len(match.group(4)) - 1)
+    return _DEFINING_MACRO.sub(as_function, code)
 
 
 def _synopsis_semicolons(code: str) -> str:
@@ -443,6 +501,24 @@ def _synopsis_semicolons(code: str) -> str:
         return code     # a prototype with its ';' beside one without: a slip, not the habit
     for number, column in ends:
         lines[number] = lines[number][:column] + ";" + lines[number][column:]
+    return "\n".join(lines)
+
+
+def _cited_names(code: str) -> str:
+    """Two or more lines in a row that cite a name (extract.CITED_NAME),
+    none with its ';', list names (staging/static-keys.rst: the calls an
+    API deprecates); one alone among statements is a slip.  Each gets its
+    ';' at its end."""
+    lines = code.split("\n")
+    run: List[int] = []
+    for number, line in enumerate(lines + [""]):
+        if CITED_NAME.match(line):
+            run.append(number)
+            continue
+        if len(run) >= 2:
+            for cited in run:
+                lines[cited] = lines[cited].rstrip() + ";"
+        run = []
     return "\n".join(lines)
 
 
@@ -1112,6 +1188,21 @@ _TRACE_OUTPUT = re.compile(r"^\s*\d+\)\s[^|]*\|")
 # tab that indents kernel code ("+\tif (PCI_FUNC(pdev->devfn) == 0)"),
 # as docutils expands it (to the next multiple of eight columns).
 _PATCH_LINE = re.compile(r"^[+-](?:\t| {7}(?=\S))")
+# ... or to wherever the block's other lines start their code, when the
+# block is indented less than the code ("+     if (...)" among lines
+# indented by six, staging/static-keys.rst): a continued expression's
+# "+ b" stands deeper than the line it continues.
+_MARKED_LINE = re.compile(r"^[+-][ \t]+(?=\S)")
+
+
+def _patch_lines(lines: List[str]) -> bool:
+    expanded = [line.expandtabs(8) for line in lines]
+    indents = {len(line) - len(line.lstrip()) for line in expanded if line.strip() and line[0] not in "+-"}
+    for line in expanded:
+        marked = _MARKED_LINE.match(line)
+        if marked and marked.end() in indents:
+            return True
+    return False
 # A grammar ("target_attributes := <target_name> ..."): C has no ':='.
 _GRAMMAR = re.compile(r"\s:=\s")
 # ACPI Source Language: an object opened with an ACPI name, a path or no
@@ -1140,7 +1231,7 @@ def _foreign(lines: List[str]) -> bool:
         code = re.sub(r'"(?:\\.|[^"\\])*"|/\*.*?\*/|//.*$', "", line)
         if _SHELL_VARIABLE.search(code) or _GRAMMAR.search(code):
             return True
-    return False
+    return _patch_lines(lines)
 
 
 def _walk_snippet(tu) -> List[Tuple[object, object]]:

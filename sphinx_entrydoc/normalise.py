@@ -48,12 +48,17 @@ _MACRO_PARAMETERS = re.compile(r"^\s*#\s*define\s+\w+\((?:\s*\w+\s*,)*\s*$")
 # A "{" that opens a block, not an initialiser: after ")", "else", "do" or
 # at the start of the line.
 _BLOCK_BEFORE = re.compile(r"(?:^|\)|\belse|\bdo)\s*\{\s*$")
+# ... unless a "," follows its "}": "{ ... }," is an element of an
+# initialiser list left out (gpio/legacy.rst's table of GPIOs).
+_ELEMENT_AFTER = re.compile(r"\s*\}\s*,")
 # A placeholder in angle brackets where a value goes ("selfpc = <return
 # address> - 4;", ".mem_size = <...>,"): no C expression starts with "<".
 _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<(?:[A-Za-z][\w -]*|\.{2,})>)")
 # "..." for a value and the rest of its statement, after an assignment's
-# "=" at the end of a line.
-_ELIDED_VALUE_END = re.compile(r"(?<=[^=!<>]=)(\s*)(\.{3,})\s*$")
+# "=" at the end of a line, or the value in words in brackets ("info->sgt =
+# [your scatter gather table]", driver-api/fpga/fpga-programming.rst: no C
+# expression starts with "[").
+_ELIDED_VALUE_END = re.compile(r"(?<=[^=!<>]=)(\s*)(\.{3,}|\[[A-Za-z][^\[\]=;]*[ \t][^\[\]=;]*\])\s*$")
 # The rest of a name in angle brackets: "err_<...>", "err_<label>".
 _NAME_PLACEHOLDER = re.compile(r"(?<=\w)<\.{2,}>|(?<=_)<[A-Za-z]\w*>")
 # A condition or an "else" still waiting for its statement.
@@ -396,7 +401,9 @@ def normalise(snippet: Snippet) -> Normalised:
                 # "if (IS_ERR(desc))", then "/* handle error */" and no
                 # statement under it: the comment stands for the body.
                 new, code = new + ";", ";"
-            if code:
+            if code and last_code.count("(") > last_code.count(")"):
+                last_code += " " + code     # a condition over several lines: one statement so far
+            elif code:
                 last_code, last_indent = code, _indent(new)
         out.append(new)
         in_comment = next_comment
@@ -444,7 +451,8 @@ def _elide_expressions(line: str) -> str:
         if omitted.startswith(".") and (_PARAMETER_BEFORE.search(line[:match.start()])
                                         or _MACRO_PARAMETERS.match(line[:match.start()])):
             return match.group(0)
-        if omitted.startswith(".") and _BLOCK_BEFORE.search(line[:match.start()]):
+        if omitted.startswith(".") and _BLOCK_BEFORE.search(line[:match.start()]) \
+                and not _ELEMENT_AFTER.match(line, match.end()):
             return space + ";" + " " * (len(omitted) - 1)   # "if (x) { ... }": a statement
         return space + "0" + " " * (len(omitted) - 1)
     return _ANGLE_PLACEHOLDER.sub(elide, _ELIDED_EXPRESSION.sub(elide, line))

@@ -169,6 +169,27 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # device-mapper/dm-ima.rst).
     "void f(void)\n{\n-\tif (entry)\n+\tif (entry && entry->ok)\n \t\tshow(entry);\n}\n",
     "target_attributes := <target_name> \",\" <target_version>\n",
+    # Comments for the statements of a condition over several lines
+    # (virt/kvm/api.rst).
+    "void f(void)\n{\n\tif (vq >= VQ_MIN && vq <= VQ_MAX &&\n\t    ((lengths[vq / 64] >>\n"
+    "\t\t(vq % 64)) & 1))\n\t\t/* this length is supported */\n\telse\n\t\t/* this one is not */\n}\n",
+    # Values in words in brackets (driver-api/fpga/fpga-programming.rst).
+    "void f(struct image *info)\n{\n\tif (the image is in a buffer) {\n\t\tinfo->buf = [your image buffer]\n"
+    "\t\tinfo->count = [the buffer's size]\n\t}\n\tprogram(info);\n}\n",
+    # A section annotation the stubs lack, before the declarator (arm/tcm.rst).
+    "#include <asm/fastmem.h>\n\nstatic u32 __fastdata fastvar;\nstatic u32 __fastdata fastset = 0x2BU;\n"
+    "static const u32 __fastconst fastc = 1;\n\nstatic void __fastfunc fast_copy(void)\n{\n\tfastvar = fastc;\n}\n",
+    # A BPF program's section, over its head or before it (bpf/prog_lsm.rst,
+    # networking/af_xdp.rst).
+    "SEC(\"lsm/file_open\")\nint BPF_PROG(open_audit, struct file *file, int ret)\n{\n\treturn ret;\n}\n\n"
+    "SEC(\"xdp\") int pass_all(struct xdp_md *ctx)\n{\n\treturn XDP_PASS;\n}\n",
+    # Names cited as prose cites them, a list of what an API deprecates
+    # (staging/static-keys.rst).
+    "struct thing_key k = THING_KEY_INIT;\nthing_key_on()\nthing_key_off()\n",
+    # Added lines marked in a block indented less than its code
+    # (staging/static-keys.rst).
+    "SYSCALL_DEFINE0(getpid)\n{\n      int pid;\n\n+     if (static_branch_unlikely(&key))\n"
+    "+             printk(\"the true branch\\n\");\n\n      pid = find_pid();\n      return pid;\n}\n",
     # Steps in words (coding-style.rst).
     "void f(void)\n{\n\tdo {\n\t\tbody of do-loop\n\t} while (condition);\n\tif (x) {\n\t\twe do y\n\t}\n}\n",
     "1) flush_cache_mm(mm);\n   change_all_page_tables_of(mm);\n\n2) flush_cache_range(vma, start, end);\n"
@@ -265,6 +286,8 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # Declaring macros with a string after a function (dev-tools/kselftest.rst).
     "static void __init selftest(void)\n{\n\tcheck(0);\n}\n\nMODULE_AUTHOR(\"A Developer <a@example.org>\");\n"
     "MODULE_INFO(test, \"Y\");\n",
+    # An element of an initialiser list left out (driver-api/gpio/legacy.rst).
+    "static struct pin pins[] = {\n\t{ 4, PIN_OUT, \"Status\" },\n\t{ ... },\n};\n",
     "-> drivers/cpufreq/foo_cpufreq.c\n\n01\tstatic int est_power(struct device *dev,\n02\t\tunsigned long *KHz)\n"
     "03\t{\n04\t\tlong freq;\n05\n06\t\tfreq = 1;\n07\t\treturn 0;\n08\t}\n",
 ])
@@ -323,6 +346,22 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("void task0(void)\n{\n\tWRITE_ONCE(x, 1);\n}\nWARN_ON(r1 == 0 && r2 == 0);\nr1 = 2\nfinish(x);",
      "expected ';' after expression"),
     ("void task0(void)\n{\n\tWRITE_ONCE(x, 1);\n}\nWARN_ON(r1 == 0 && (r2 == 0);", "expected ')'"),
+    # ... but a statement under such a condition still needs its ';'.
+    ("void f(void)\n{\n\tif (vq >= VQ_MIN &&\n\t    vq <= VQ_MAX)\n\t\t/* supported */\n\t\tuse(vq)\n\tdone();\n}",
+     "expected ';' after expression"),
+    # A value in words stands for the rest of the line only.
+    ("void f(void)\n{\n\tx = [the value] + y;\n}", "expected expression"),
+    # ... and the ';' after such a declaration is still needed.
+    ("static u32 __fastdata fastvar\nstatic u32 other;", "expected ';' at end of declaration"),
+    # The body of a function a macro defines is still C.
+    ("SEC(\"lsm/file_open\")\nint BPF_PROG(audit, struct file *file)\n{\n\tuse(file)\n\treturn 0;\n}",
+     "expected ';' after expression"),
+    # A macro given a string among statements still needs its ';'.
+    ("void f(void)\n{\n\tWARN(\"no thing\")\n\treturn use(x);\n}", "expected ';' after expression"),
+    # One call cited so among statements is a slip.
+    ("void f(void)\n{\n\tthing_key_on()\n\tuse(x);\n}", "expected ';' after expression"),
+    # A "+ b" that lines up with no code of the block continues an expression.
+    ("void f(void)\n{\n\tx = weigh(a)\n+ weigh(b)\n\tuse(x);\n}", "expected ';' after expression"),
     # "= ..." stands for a value only at the end of its line.
     ("void f(void)\n{\n\tx = ... y;\n}", "expected ';' after expression"),
     # C's own "a[const]" is no optional qualifier.
