@@ -1203,6 +1203,8 @@ def _patch_lines(lines: List[str]) -> bool:
         if marked and marked.end() in indents:
             return True
     return False
+
+
 # A grammar ("target_attributes := <target_name> ..."): C has no ':='.
 _GRAMMAR = re.compile(r"\s:=\s")
 # ACPI Source Language: an object opened with an ACPI name, a path or no
