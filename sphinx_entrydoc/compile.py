@@ -425,8 +425,8 @@ _BEFORE_A_TYPE = frozenset(("static", "extern", "const", "volatile", "inline", "
 def _annotations_before_declarators(code: str, api: Api) -> List[str]:
     found = {annotation for before, annotation in _ANNOTATION_BEFORE_DECLARATOR.findall(code)
              if before not in _BEFORE_A_TYPE}
-    known = {d.split()[1].split("(")[0] for d in KERNEL_ANNOTATIONS}
-    return sorted(a for a in found if a not in api.functions and a not in api.macros and a not in known)
+    return sorted(a for a in found if a not in api.functions and a not in api.macros
+                  and a not in _KERNEL_ANNOTATION_NAMES)
 
 
 # ... or one given only a string before a function's type, on its line or
@@ -625,6 +625,8 @@ KERNEL_ANNOTATIONS = (
     "#define __kprobes", "#define nokprobe_inline inline", "#define __irq_entry", "#define __softirq_entry",
     "#define __lockfunc",
 )
+# Each one's name ("__aligned" of "#define __aligned(x)"), in the same order.
+_KERNEL_ANNOTATION_NAMES = tuple(d.split()[1].split("(")[0] for d in KERNEL_ANNOTATIONS)
 _MISSING_SEMI = "expected ';' after expression"
 _DECLARATOR_ENDS = ("expected ';' after top level declarator", "expected ';' at end of declaration")
 _ANNOTATION_AFTER_DECLARATOR = re.compile(r"\s*(__[a-z]\w*)\s*(?:[=;{,\[]|$)")
@@ -661,7 +663,7 @@ def _statement_tail(tu, lines: List[str], offset: int) -> Optional[int]:
 @functools.lru_cache(maxsize=8)
 def _annotations_for(macros: Tuple[str, ...]) -> Tuple[str, ...]:
     known = set(macros)
-    return tuple(d for d in KERNEL_ANNOTATIONS if d.split()[1].split("(")[0] not in known)
+    return tuple(d for d, name in zip(KERNEL_ANNOTATIONS, _KERNEL_ANNOTATION_NAMES) if name not in known)
 
 
 def kernel_annotations(api: Api) -> List[str]:
