@@ -319,6 +319,29 @@ def _body_follows(lines: List[str], index: int, header_indent: int) -> bool:
     return False
 
 
+# A word standing for a step, as a statement ("do;", "lots;", "of;").
+_WORD_STEP = re.compile(r"^\s*([a-z]+)\s*;\s*$")
+
+
+def _keyword_steps(lines: List[str]) -> List[int]:
+    """The lines where "do;" is a word among words made statements ("do;
+    lots; of; magic; things;", a body left unwritten), not C's loop: a
+    "do" no "while" follows, beside a word statement that is no keyword.
+    A lone "do;" without its "while" is still C's slip."""
+    words = [m.group(1) if m else None for m in map(_WORD_STEP.match, lines)]
+    found = []
+    for index, word in enumerate(words):
+        if word != "do":
+            continue
+        after = next((l.strip() for l in lines[index + 1:] if l.strip()), "")
+        if re.match(r"while\b", after):
+            continue
+        neighbours = [words[i] for i in (index - 1, index + 1) if 0 <= i < len(words)]
+        if any(w and w not in C_KEYWORDS for w in neighbours):
+            found.append(index)
+    return found
+
+
 def _numbered_steps(lines: List[str]) -> bool:
     """Whether the snippet is steps "1)", "2)"...: its first line is step 1
     and the step numbers count up by one."""
@@ -343,7 +366,10 @@ def normalise(snippet: Snippet) -> Normalised:
     numbered = _numbered(source_lines)
     steps = _numbered_steps(source_lines)
     first = next((i for i, l in enumerate(source_lines) if l.strip()), None)
+    word_steps = _keyword_steps(source_lines)
     for index, line in enumerate(source_lines):
+        if index in word_steps:
+            line = line.replace("do", "__", 1)     # a name of the same width, as "lots" is
         if numbered:
             line = _LINE_NUMBER.sub(lambda m: " " * len(m.group(1)), line)
         if steps:
