@@ -787,7 +787,7 @@ def _assume_unknowns(tu, code: str, lines: List[str], offset: int, api: Api, bas
                 # 'MODULE_LICENSE("GPL");', 'EXPORT_SYMBOL_GPL(foo);' at file
                 # scope, '__uint(type, BPF_MAP_TYPE_QUEUE);' in a structure: a
                 # whole line that calls a name is a declaration macro.
-                statement = _DECLARATION_MACRO.match(lines[where[0]])
+                statement = _DECLARATION_MACRO.match(_invocation_at(lines, where[0]))
                 returned = _function_pointer_returns(lines[where[0]], where[1])
                 if returned:
                     # "umode_t (*is_visible)(...);" in a structure.
@@ -943,6 +943,22 @@ def _annotates_declaration(lines: List[str], where: Optional[Tuple[int, int]], n
     line = lines[where[0]]
     return not line[:where[1]].strip() and line[where[1]:].startswith(name) \
         and bool(_TYPE_KEYWORD_FOLLOWS.match(line, where[1] + len(name)))
+
+
+_CALL_LINES = 4     # the lines one invocation may take
+
+
+def _invocation_at(lines: List[str], index: int) -> str:
+    """Line ``index``, and the lines after it that its parentheses run on
+    to ('__diag_ignore_all("-Wmissing-prototypes",' and then the reason),
+    as one line."""
+    text, in_comment = "", False
+    for line in lines[index:index + _CALL_LINES]:
+        pieces, in_comment = code_ranges(line, in_comment)
+        text += " " + kept_pieces(line, pieces, ("code",)).strip()
+        if text.count("(") <= text.count(")"):
+            break
+    return text
 
 
 def _function_pointer_returns(line: str, col0: int) -> Optional[str]:
