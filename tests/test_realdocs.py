@@ -288,6 +288,13 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     "MODULE_INFO(test, \"Y\");\n",
     # An element of an initialiser list left out (driver-api/gpio/legacy.rst).
     "static struct pin pins[] = {\n\t{ 4, PIN_OUT, \"Status\" },\n\t{ ... },\n};\n",
+    # Words made statements for a body left unwritten, "do" among them
+    # (process/maintainer-tip.rst).
+    "void f(struct thing *p)\n{\n\tif (refcount_dec_and_test(&p->ref)) {\n\t\tdo;\n\t\tlots;\n\t\tof;\n"
+    "\t\tmagic;\n\t}\n}\n",
+    # A declaring macro's arguments over two lines at file scope (bpf/kfuncs.rst).
+    "__thing_push();\n__thing_ignore_all(\"-Wmissing-prototypes\",\n\t\t  \"Global things are in BTF\");\n\n"
+    "struct thing *thing_find(pid_t nr)\n{\n\treturn find_thing(nr);\n}\n\n__thing_pop();\n",
     "-> drivers/cpufreq/foo_cpufreq.c\n\n01\tstatic int est_power(struct device *dev,\n02\t\tunsigned long *KHz)\n"
     "03\t{\n04\t\tlong freq;\n05\n06\t\tfreq = 1;\n07\t\treturn 0;\n08\t}\n",
 ])
@@ -364,6 +371,12 @@ def test_kernel_pseudo_code_is_no_defect(code):
     ("void f(void)\n{\n\tx = weigh(a)\n+ weigh(b)\n\tuse(x);\n}", "expected ';' after expression"),
     # "= ..." stands for a value only at the end of its line.
     ("void f(void)\n{\n\tx = ... y;\n}", "expected ';' after expression"),
+    # "do;" alone, or before its "while", is C's loop; a word is no "while".
+    ("void f(void)\n{\n\tdo;\n\tx = 1;\n}", "expected 'while' in do/while loop"),
+    ("void f(void)\n{\n\tlots;\n\tdo;\n\twhile (x)\n\tthings;\n}", "expected ';' after do/while statement"),
+    # A declaring macro over two lines still needs its ')'.
+    ("__thing_ignore_all(\"-Wmissing-prototypes\",\n\t\t  \"Global things\";\n"
+     "struct thing *thing_find(pid_t nr)\n{\n\treturn find_thing(nr);\n}", "expected parameter declarator"),
     # C's own "a[const]" is no optional qualifier.
     ("void f(int a[const] int b);", "expected ')'"),
 ])
