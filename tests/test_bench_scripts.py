@@ -23,6 +23,17 @@ def test_the_profiler_runs_every_step_of_a_cold_check():
         assert step in steps
 
 
+def test_the_profiler_times_what_a_run_after_the_first_finds(tmp_path):
+    # Its children only read the cache directory: the warm-up fills it,
+    # as the bench's lint rows had filled theirs.
+    document = os.path.join(EXAMPLES, "core-api", "entry.rst")
+    env = dict(os.environ, SPHINX_ENTRYDOC_CACHE_DIR=str(tmp_path), PYTHONPATH=ROOT)
+    assert profile_one.measure(document, "prepare", runs=1, env=env)["kept found (parse)"] is False
+    profile_one.warm_up(document, env)
+    assert profile_one.measure(document, "prepare", runs=1, env=env)["kept found (parse)"] is True
+    assert profile_one.measure(document, "finish", runs=1, env=env)["kept found (compile)"] is True
+
+
 def test_a_goal_row_says_when_its_interval_cannot_tell():
     import bench
     ours = bench.Measure("with", [], 0)
