@@ -38,6 +38,27 @@ typedef u16			__u16;
 typedef u32			__u32;
 typedef u64			__u64;
 
+/* include/linux/stddef.h */
+#undef offsetof
+#define offsetof(TYPE, MEMBER)	__builtin_offsetof(TYPE, MEMBER)
+#define sizeof_field(TYPE, MEMBER) sizeof((((TYPE *)0)->MEMBER))
+#define offsetofend(TYPE, MEMBER) \
+	(offsetof(TYPE, MEMBER)	+ sizeof_field(TYPE, MEMBER))
+
+/* include/linux/types.h: the C99 and BSD names for the same widths */
+typedef u8			u_int8_t;
+typedef s8			int8_t;
+typedef u16			u_int16_t;
+typedef s16			int16_t;
+typedef u32			u_int32_t;
+typedef s32			int32_t;
+typedef u8			uint8_t;
+typedef u16			uint16_t;
+typedef u32			uint32_t;
+typedef u64			uint64_t;
+typedef u64			u_int64_t;
+typedef s64			int64_t;
+
 /* include/linux/types.h (via uapi/asm-generic/posix_types.h) */
 typedef __SIZE_TYPE__		size_t;
 
