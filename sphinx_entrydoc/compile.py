@@ -201,7 +201,9 @@ def _definitions(tu) -> List[object]:
     """The snippet's function definitions.  A loop macro with its body at
     file scope (``hlist_nulls_for_each_entry_rcu(obj, node, head, member) {``
     in a fragment of statements) parses as an old-style definition: no
-    return type, parameters without types.  That is a statement, not a
+    return type, parameters without types (or arguments no parameter can
+    be: ``xbc_node_for_each_array_value(root, "array-option", v, n) {``).
+    That is a statement, not a
     definition, so it does not stop the fragment from being wrapped."""
     definitions = getattr(tu, "_entrydoc_definitions", None)
     if definitions is None:
@@ -222,8 +224,9 @@ def _loop_macro_with_body(tu, cursor) -> bool:
         if diag.spelling.startswith("type specifier missing") \
                 and diag.location.column == cursor.extent.start.column:
             implicit = True
-        elif diag.spelling.startswith("parameter '") and "was not declared" in diag.spelling:
-            untyped = True
+        elif diag.spelling.startswith("parameter '") and "was not declared" in diag.spelling \
+                or diag.spelling == "expected identifier":
+            untyped = True      # names without types, or a string or number among them
     return implicit and untyped
 
 
@@ -408,8 +411,9 @@ _STATEMENT_WORDS = frozenset(("return", "if", "while", "for", "switch", "sizeof"
 
 
 # A macro in capitals between a declarator and its ';' is an attribute:
-# BPF's "} queue SEC(\".maps\");", "int x __section(\".data\");".
-_ATTRIBUTE_MACRO = re.compile(r"[A-Za-z_]\w*\s+([A-Z_][A-Z0-9_]*)\s*\([^()]*\)\s*;\s*$", re.M)
+# BPF's "} queue SEC(\".maps\");", "int x __section(\".data\");"; after a
+# keyword of a statement ("return ARRAY_SIZE(groups);") it is an expression.
+_ATTRIBUTE_MACRO = re.compile(r"([A-Za-z_]\w*)\s+([A-Z_][A-Z0-9_]*)\s*\([^()]*\)\s*;\s*$", re.M)
 
 
 # A kernel annotation ("__" and a name) between a declaration's type and its
@@ -437,7 +441,7 @@ _FUNCTION_HEAD = re.compile(r"^\s*(?!(?:return|else|do|case|goto|sizeof)\b)(?:[A
 
 
 def _attribute_macros(code: str, api: Api) -> List[str]:
-    found = set(_ATTRIBUTE_MACRO.findall(code))
+    found = {macro for before, macro in _ATTRIBUTE_MACRO.findall(code) if before not in _STATEMENT_WORDS}
     lines = code.split("\n")
     for number, line in enumerate(lines):
         section = _SECTION_MACRO.match(line)
@@ -1215,6 +1219,9 @@ _MARKED_LINE = re.compile(r"^[+-][ \t]+(?=\S)")
 
 def _patch_lines(lines: List[str]) -> bool:
     expanded = [line.expandtabs(8) for line in lines]
+    marks = {line[0] if _MARKED_LINE.match(line) else "" for line in expanded if line.strip()}
+    if marks == {"+", "-"}:
+        return True     # nothing but lines taken out and put in (filesystems/seq_file.rst)
     indents = {len(line) - len(line.lstrip()) for line in expanded if line.strip() and line[0] not in "+-"}
     for line in expanded:
         marked = _MARKED_LINE.match(line)
