@@ -61,19 +61,23 @@ _ANGLE_PLACEHOLDER = re.compile(r"(?:(?<=[(,=])|(?<=\breturn))(\s*)(<(?:[A-Za-z]
 _ELIDED_VALUE_END = re.compile(r"(?<=[^=!<>]=)(\s*)(\.{3,}|\[[A-Za-z][^\[\]=;]*[ \t][^\[\]=;]*\])\s*$")
 # The rest of a name in angle brackets: "err_<...>", "err_<label>".
 _NAME_PLACEHOLDER = re.compile(r"(?<=\w)<\.{2,}>|(?<=_)<[A-Za-z]\w*>")
-# A condition or an "else" still waiting for its statement.
-_WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\))$")
+# A condition or an "else" still waiting for its statement, or a label
+# ("case PULL_UP:", "default:", "out:") that C wants one after.
+_WANTS_STATEMENT = re.compile(r"^(?:(?:\}\s*)?else(?:\s+if\s*\(.*\))?|(?:if|while|for)\s*\(.*\)|"
+                              r"case\b[^;{}?]*:|[A-Za-z_]\w*\s*:)$")
 # "...", "....", "[...]", "[..]", ". . .", a note in brackets ("[resolves
-# to...]", "[finds the gate with to_gate(hw)]"), and a vertical ellipsis: one "." a line,
+# to...]", "[finds the gate with to_gate(hw)]", "[ remember: MTU == sizeof(...) ]":
+# a comparison, never an assignment), and a vertical ellipsis: one "." a line,
 # perhaps with words after it (". do stuff with data here", "...error handling...";
 # no "=", so never a designated initialiser), and words before an elision
 # ("PFN XXX ...": a line of output; C has no "..." after a bare name).
 _ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?|\.{2,}\s*[^\W\d_][^=;{}]*|"
-                          r"\.(?:[ \t]+\.)+|\[[^\[\]=;{}]*(?:[A-Za-z]\.\.|[A-Za-z][ \t]+[A-Za-z])[^\[\]=;{}]*\]|"
+                          r"\.(?:[ \t]+\.)+|\[(?:[^\[\]=;{}]|[=!<>]=)*(?:[A-Za-z]\.\.|[A-Za-z][ \t]+[A-Za-z])(?:[^\[\]=;{}]|[=!<>]=)*\]|"
                           r"[A-Za-z_]\w*(?:[ \t]+\w+)*[ \t]+\.{2,}|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
-# A rule drawn across the block ("--------", "========"): no C.
-_RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})\s*$")
+# A rule drawn across the block ("--------", "========"), or under each
+# column's title of a listing side by side: no C.
+_RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})(?:[ \t]+(?:-{4,}|={4,}))*\s*$")
 # A note after a complete statement or at the start of a line:
 # "spin_lock(&lock);   <- interrupt comes in", "<- here" ("<" cannot start
 # an expression, nor "->" follow a ";"), and the substitution notation
@@ -425,8 +429,11 @@ def normalise(snippet: Snippet) -> Normalised:
             if not code and not next_comment and any(kind == "comment" for _, _, kind in pieces) \
                     and _WANTS_STATEMENT.match(last_code) and not _body_follows(source_lines, index, last_indent):
                 # "if (IS_ERR(desc))", then "/* handle error */" and no
-                # statement under it: the comment stands for the body.
-                new, code = new + ";", ";"
+                # statement under it: the comment stands for the body.  Its
+                # ';' goes before the comment, which a "//" runs to the end of.
+                indent = _indent(new)
+                new = new[:indent - 1] + ";" + new[indent:] if indent else ";" + new
+                code = ";"
             if code and last_code.count("(") > last_code.count(")"):
                 last_code += " " + code     # a condition over several lines: one statement so far
             elif code:
