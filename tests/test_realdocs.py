@@ -295,6 +295,38 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # A declaring macro's arguments over two lines at file scope (bpf/kfuncs.rst).
     "__thing_push();\n__thing_ignore_all(\"-Wmissing-prototypes\",\n\t\t  \"Global things are in BTF\");\n\n"
     "struct thing *thing_find(pid_t nr)\n{\n\treturn find_thing(nr);\n}\n\n__thing_pop();\n",
+    # The kernel's C99 names for its fixed widths, in a macro's cast
+    # (arm/kernel_user_helpers.rst) and a statement expression
+    # (arm64/memory-tagging-extension.rst).
+    "#define helper_version (*(int32_t *)0xffff0ffc)\n#define tagged(p) ({ uint64_t __v = (uint64_t)(p); (void *)__v; })\n"
+    "void check(void)\n{\n\tif (helper_version < 2)\n\t\tabort();\n\tp = tagged(p);\n}\n",
+    # A macro in capitals after "return" is an expression, not an attribute
+    # (driver-api/pin-control.rst: ARRAY_SIZE() both there and in an initialiser).
+    "static const int pins[] = { 0, 8 };\nstatic const struct group groups[] = {\n\t{ .count = COUNT_OF(pins), },\n};\n\n"
+    "static int count_groups(void)\n{\n\treturn COUNT_OF(groups);\n}\n",
+    # The kernel's offsetof(), in a document's own macro
+    # (filesystems/xfs-self-describing-metadata.rst).
+    "#define THING_CRC_OFF\toffsetof(struct thing_hdr, crc)\n\nstatic void check(struct buf *bp)\n{\n"
+    "\tif (!verify_cksum(bp->addr, THING_CRC_OFF))\n\t\tfail(bp);\n}\n",
+    # A "//" comment for the body under a condition over lines
+    # (input/devices/elantech.rst): its ';' is not inside the comment.
+    "void check(void)\n{\n\tif (((a & 0x3C) != 0x3C) || // check byte 1\n\t    ((b & 0x0C) != 0x0C))   // check byte 2\n"
+    "\t\t// error detected\n}\n",
+    # A patch of lines taken out and put in, nothing else, its tabs expanded
+    # by docutils to three spaces after the marks (filesystems/seq_file.rst).
+    "-   entry = create_entry(\"sequence\", 0, NULL);\n-   if (entry)\n-           entry->fops = &ops;\n"
+    "+   entry = proc_create(\"sequence\", 0, NULL, &ops);\n",
+    # A loop macro given a string, with its body, in a fragment
+    # (admin-guide/bootconfig.rst).
+    "root = find_node(\"key.prefix\");\n...\nnode_for_each_array_value(root, \"array-option\", value, anode) {\n"
+    "\t...\n}\n",
+    # What a case does, left out (driver-api/pin-control.rst).
+    "int f(int conf)\n{\n\tswitch (conf) {\n\tcase PULL_UP:\n\t\t...\n\t}\n\treturn 0;\n}\n",
+    # A note in brackets with a comparison in it (networking/can.rst).
+    "[ remember: THING_MTU == sizeof(struct thing) ]\n\nstruct thing t;\n",
+    # Rules under the titles of a listing side by side (virt/kvm/vcpu-requests.rst).
+    "CPU1                                    CPU2\n=================                       =================\n"
+    "local_irq_disable();\nWRITE_ONCE(mode, IN_GUEST);              make_request(REQ);\n",
     "-> drivers/cpufreq/foo_cpufreq.c\n\n01\tstatic int est_power(struct device *dev,\n02\t\tunsigned long *KHz)\n"
     "03\t{\n04\t\tlong freq;\n05\n06\t\tfreq = 1;\n07\t\treturn 0;\n08\t}\n",
 ])
@@ -377,6 +409,8 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # A declaring macro over two lines still needs its ')'.
     ("__thing_ignore_all(\"-Wmissing-prototypes\",\n\t\t  \"Global things\";\n"
      "struct thing *thing_find(pid_t nr)\n{\n\treturn find_thing(nr);\n}", "expected parameter declarator"),
+    # A label with no statement after it is still C's slip.
+    ("int f(int conf)\n{\n\tswitch (conf) {\n\tcase PULL_UP:\n\t}\n\treturn 0;\n}", "expected statement"),
     # C's own "a[const]" is no optional qualifier.
     ("void f(int a[const] int b);", "expected ')'"),
 ])
