@@ -188,6 +188,17 @@ _TAG = re.compile(r"\b(?:struct|union|enum)\b")
 CITED_NAME = re.compile(r"^\s*[A-Za-z_]\w*\s*\(\s*\)\s*$")
 
 
+# A "}" after two bare names ("Local address\t}", a brace drawn to group
+# the rows of a table): in C a "}" follows a statement, a block or an
+# element, and no two names stand side by side there.
+_FOREIGN_CLOSE = re.compile(r"(?<![\w.>])(?!(?:return|else|goto|case|sizeof|do)\b)[A-Za-z_]\w*[ \t]+"
+                            r"[A-Za-z_]\w*[ \t]*\}")
+# An arrow drawn at the start of a line ("------->  timer_interrupt() {", a
+# call graph): no expression of C starts with "--" and goes on to ">", and
+# the notes C blocks carry point the other way ("<-- here").
+_DRAWN_ARROW = re.compile(r"^\s*-{3,}>", re.M)
+
+
 _DIRECTIVE_START = re.compile(r"^\s*(?:\d+[ \t]+)?#")
 
 
@@ -216,13 +227,17 @@ def looks_like_c(text: str) -> bool:
     block, and fewer lines read as English outside comments and strings
     (:func:`_prose`: a command table, ``name = meaning;`` lines, a call
     diagram in words), are an assembler's directives, open a brace after
-    a bare name or a number (:data:`_FOREIGN_BRACE`) or cite a name
-    (:data:`CITED_NAME`) than end a statement or open or close a block."""
+    a bare name or a number (:data:`_FOREIGN_BRACE`), close one after two
+    (:data:`_FOREIGN_CLOSE`) or cite a name (:data:`CITED_NAME`) than end
+    a statement or open or close a block; and no line starts with a drawn
+    arrow (:data:`_DRAWN_ARROW`)."""
     has_call = re.search(r"\b[A-Za-z_]\w*\s*\(", text) is not None
     lines = text.split("\n")
     if next((line.lstrip() for line in lines if line.strip()), "").startswith("% ") \
             or any(line.lstrip().startswith("$ ") for line in lines):
         return False   # a shell prompt: a command and what it printed
+    if _DRAWN_ARROW.search(text):
+        return False   # a drawing
     c_lines = sum(1 for line in lines if line.rstrip().endswith((";", "{", "}")))
     if not (has_call and c_lines):
         return False
@@ -231,7 +246,8 @@ def looks_like_c(text: str) -> bool:
     for line in lines:
         pieces, in_comment = code_ranges(line, in_comment)
         code = " ; ".join(line[start:end] for start, end, kind in pieces if kind == "code")
-        if _prose(code) or _ASSEMBLER_DIRECTIVE.match(code) or _foreign_brace(code) or CITED_NAME.match(code):
+        if _prose(code) or _ASSEMBLER_DIRECTIVE.match(code) or _foreign_brace(code) or CITED_NAME.match(code) \
+                or _FOREIGN_CLOSE.search(code):
             prose_lines += 1
     return prose_lines < c_lines
 

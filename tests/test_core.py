@@ -204,6 +204,13 @@ def test_shell_transcript_in_a_literal_block_is_not_c():
     " CPU-0   {start: {invalidate_range_begin(A)}}\n CPU-1   {}\n DEV-0   {}\n"
     " [step 3] -------------------------------\n CPU-0   {end: {invalidate_range_finish(A)}}\n"
     " CPU-1   {write page A}\n DEV-0   {}\n",
+    # a table whose rows a drawn "}" groups (networking/rxrpc.rst)
+    "\tLocal address\t}\n\tLocal port\t} Transport (UDP) address\n\tRemote address\t}\n\tRemote port\t}\n"
+    "\tDirection\n\tConnection ID\n",
+    # a call graph with an arrow drawn into the interrupt (trace/rv/monitor_wip.rst)
+    "  preempt_disable() {\n\t__preempt_count_add(1)\n\t------->\ttimer_interrupt() {\n"
+    "\t\t\t\tpreempt_disable()\n\t\t\t\twake up a thread\n\t\t\t}\n\t<------\n"
+    "\ttrace_preempt_disable();\n  }\n",
 ])
 def test_english_in_a_literal_block_is_not_c(block):
     # The auto rule takes none of these for C; the same lines marked C are
@@ -229,6 +236,14 @@ def test_braces_after_tags_macros_and_keywords_are_still_c():
            "  \tdo {\n  \t\tpoll(regs);\n  \t} while (0);\n  \tif (state.exit_rcu) {\n  \t\tpoll(regs);\n"
            "  \t} else {\n  \t\tpoll(regs);\n  \t}\n  \tirqentry_exti(regs, state);\n  }\n")
     assert [c for _, _, c in found(doc)] == ["ED101"]
+
+
+def test_a_missing_semicolon_before_a_brace_and_notes_with_arrows_are_still_c():
+    # "return x }" is C's slip, not a drawn brace; "<-- here" is a note.
+    doc = ("T\n=\n\n::\n\n  noinstr void f(struct pt_regs *regs)\n  {\n"
+           "  \tirqentry_state_t state = irqentry_enter(regs);\n  \t<-- interrupts may nest here\n"
+           "  \tirqentry_exti(regs, state);\n  \tif (state.exit_rcu) { return poll(regs) }\n  }\n")
+    assert [c for _, _, c in found(doc)] == ["ED101", "ED103"]
 
 
 def test_a_numbered_listing_of_macros_with_braces_is_still_c():
