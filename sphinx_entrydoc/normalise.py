@@ -75,6 +75,10 @@ _ELIDED_LINE = re.compile(r"^\s*(?:[\[(]?\.{2,}[\])]?|\.(?:\s+[^\W\d_][^=;{}]*)?
                           r"\.(?:[ \t]+\.)+|\[(?:[^\[\]=;{}]|[=!<>]=)*(?:[A-Za-z]\.\.|[A-Za-z][ \t]+[A-Za-z])(?:[^\[\]=;{}]|[=!<>]=)*\]|"
                           r"[A-Za-z_]\w*(?:[ \t]+\w+)*[ \t]+\.{2,}|"
                           r"/\*\s*\.\.\.\s*\*/|//\s*\.\.\.)\s*;?\s*$")
+# Words that lead in to what follows ("or alternative, when the controller
+# supports CAN FD:"): four words or more, ending in ':'; C's only lines
+# ending so are labels and cases, one or two words.
+_LEAD_IN = re.compile(r"^\s*[A-Za-z][\w'-]*,?(?:[ \t]+[A-Za-z][\w'-]*,?){3,}:\s*$")
 # A rule drawn across the block ("--------", "========"), or under each
 # column's title of a listing side by side: no C.
 _RULE_LINE = re.compile(r"^\s*(?:-{4,}|={4,})(?:[ \t]+(?:-{4,}|={4,}))*\s*$")
@@ -277,6 +281,8 @@ def _no_code(line: str) -> bool:
     sentence is _sentence's, which the caller asks first)."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
+    if _LEAD_IN.match(line):
+        return sum(1 for w in line.split() if w.islower() and w not in C_KEYWORDS) >= 3
     if _PROSE_LINE.match(line):
         return not any(w in _DECLARATION_WORDS for w in line.split())
     return bool(_PROSE_WORDS.match(line)) and \

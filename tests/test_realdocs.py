@@ -320,6 +320,9 @@ def test_missing_semicolon_after_a_placeholder_call_in_entry_code():
     # (admin-guide/bootconfig.rst).
     "root = find_node(\"key.prefix\");\n...\nnode_for_each_array_value(root, \"array-option\", value, anode) {\n"
     "\t...\n}\n",
+    # Words leading in to an alternative (networking/can.rst).
+    "dev->mtu = CAN_MTU; /* classical CAN */\n\nor alternative, when the controller supports CAN with flexible data rate:\n"
+    "dev->mtu = CANFD_MTU;\n",
     # What a case does, left out (driver-api/pin-control.rst).
     "int f(int conf)\n{\n\tswitch (conf) {\n\tcase PULL_UP:\n\t\t...\n\t}\n\treturn 0;\n}\n",
     # A note in brackets with a comparison in it (networking/can.rst).
@@ -409,6 +412,8 @@ def test_kernel_pseudo_code_is_no_defect(code):
     # A declaring macro over two lines still needs its ')'.
     ("__thing_ignore_all(\"-Wmissing-prototypes\",\n\t\t  \"Global things\";\n"
      "struct thing *thing_find(pid_t nr)\n{\n\treturn find_thing(nr);\n}", "expected parameter declarator"),
+    # A line of words that ends in ':' with a ';' missing before it is C.
+    ("void f(void)\n{\n\tx = 1\n\tcase_label_of_the_switch_statement:\n\tuse(x);\n}", "expected ';' after expression"),
     # A label with no statement after it is still C's slip.
     ("int f(int conf)\n{\n\tswitch (conf) {\n\tcase PULL_UP:\n\t}\n\treturn 0;\n}", "expected statement"),
     # C's own "a[const]" is no optional qualifier.
