@@ -277,8 +277,8 @@ _DECLARATION_WORDS = C_KEYWORDS - {"break", "case", "continue", "default", "do",
 
 
 def _no_code(line: str) -> bool:
-    """An elided line, a note, a mode line, a rule or a step in words (a
-    sentence is _sentence's, which the caller asks first)."""
+    """An elided line, a note, a mode line, a rule, a lead-in or a step in
+    words (a sentence is _sentence's, which the caller asks first)."""
     if any(p.match(line) for p in (_ELIDED_LINE, _STAR_NOTE, _MODE_LINE, _RULE_LINE)):
         return True
     if _LEAD_IN.match(line):
@@ -331,6 +331,7 @@ def _body_follows(lines: List[str], index: int, header_indent: int) -> bool:
 
 # A word standing for a step, as a statement ("do;", "lots;", "of;").
 _WORD_STEP = re.compile(r"^\s*([a-z]+)\s*;\s*$")
+_WHILE = re.compile(r"while\b")
 
 
 def _keyword_steps(lines: List[str]) -> List[int]:
@@ -344,7 +345,7 @@ def _keyword_steps(lines: List[str]) -> List[int]:
         if word != "do":
             continue
         after = next((l.strip() for l in lines[index + 1:] if l.strip()), "")
-        if re.match(r"while\b", after):
+        if _WHILE.match(after):
             continue
         neighbours = [words[i] for i in (index - 1, index + 1) if 0 <= i < len(words)]
         if any(w and w not in C_KEYWORDS for w in neighbours):
